@@ -1,0 +1,144 @@
+package io.bluegreen.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The extension point that moves traffic on one route: a Service, an Ingress, an HTTPRoute, an ALB
+ * listener, a set of weighted DNS records, or your own load balancer. The {@link SwitchPlan} engine
+ * does the sequencing, gating, retrying, locking and rollback; a router only reads and writes.
+ *
+ * <h2>The contract (checked by {@code RouterContractTest} in bluegreen-testkit)</h2>
+ * <ul>
+ *   <li>{@link #current()} reads the backend's real state every time; no caching.</li>
+ *   <li>{@link #apply(TrafficSplit)} makes at most one backend write, changes nothing but the
+ *       weights, and writes nothing when the split is already in place.</li>
+ *   <li>{@link #validate(TrafficSplit)} rejects what the backend cannot express (unknown
+ *       environments, weighted splits on an atomic-only router) without any backend call; {@code
+ *       apply} calls it first.</li>
+ *   <li>{@link #verify(TrafficSplit)} reads back and says VERIFIED only when the backend serves the split.</li>
+ *   <li>{@link #preflight(TrafficSplit)} is read-only and throws {@link PreflightException} when a
+ *       resource is missing or the target has no ready backends.</li>
+ *   <li>Failures are thrown as {@link RouterException} marked transient or permanent.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * public final class MyProxyRouter implements Router {
+ *   public String routeId() { return "my-proxy/checkout"; }
+ *   public List<Environment> environments() { return List.of(BLUE, GREEN); }
+ *   public RouterCapabilities capabilities() { return RouterCapabilities.weighted(); }
+ *   public TrafficSplit current() { return TrafficSplit.parse(admin.get("/weights")); }
+ *   public void apply(TrafficSplit target) {
+ *     validate(target);
+ *     if (!target.equals(current())) admin.put("/weights", target.toString());
+ *   }
+ *   public Verification verify(TrafficSplit expected) {
+ *     return Verification.compare(expected, current());
+ *   }
+ * }
+ * }</pre>
+ */
+public interface Router {
+
+  /**
+   * A stable identifier of the route this router controls, such as {@code
+   * "k8s/service/default/app-service"}. It names the route in events and logs and is the key of
+   * the route lock, so two routers for the same backend object must return the same id.
+   *
+   * @return the route id
+   */
+  String routeId();
+
+  /**
+   * The environments this router can send traffic to, in display order. Configuration only: no
+   * backend call.
+   *
+   * @return the environments
+   */
+  List<Environment> environments();
+
+  /**
+   * What the backend can express. Configuration only: no backend call.
+   *
+   * @return the capabilities
+   */
+  RouterCapabilities capabilities();
+
+  /**
+   * Reads the split the backend holds now.
+   *
+   * @return the current split over {@link #environments()}
+   * @throws RouterException if the read fails
+   */
+  TrafficSplit current();
+
+  /**
+   * Writes {@code target}: at most one backend write, nothing else changed, nothing written when
+   * the target is already in place. Idempotent.
+   *
+   * @param target the split to put in place
+   * @throws InvalidConfigurationException if {@link #validate(TrafficSplit)} rejects the split (no backend call made)
+   * @throws RouterException if the write fails
+   * @throws DriftDetectedException if the router notices a concurrent writer
+   */
+  void apply(TrafficSplit target);
+
+  /**
+   * Reads back and tells whether the backend serves {@code expected}.
+   *
+   * @param expected the split last applied
+   * @return VERIFIED, PENDING (not yet; ask again) or UNSUPPORTED (cannot tell; the engine then
+   *     compares {@link #current()} with {@code expected})
+   * @throws RouterException if the read fails
+   */
+  Verification verify(TrafficSplit expected);
+
+  /**
+   * Read-only checks before the first write: every resource exists, and every environment that
+   * {@code target} sends traffic to has ready/healthy backends.
+   *
+   * @param target the split the plan ends at
+   * @return notices (warnings) and the client convergence time
+   * @throws PreflightException if switching would be unsafe; the message says what to fix
+   */
+  default PreflightReport preflight(TrafficSplit target) {
+    validate(target);
+    return PreflightReport.ok();
+  }
+
+  /**
+   * Rejects splits this router cannot express, without any backend call: environments it does not
+   * know, weighted splits on an atomic-only router, weights off its granularity, too many
+   * environments.
+   *
+   * @param split a split
+   * @throws InvalidConfigurationException if the split cannot be applied by this router
+   */
+  default void validate(TrafficSplit split) {
+    capabilities().check(routeId(), environments(), split);
+  }
+
+  /**
+   * Whether a failure is worth retrying. The default trusts {@link RouterException#isTransient()}
+   * and treats I/O errors and timeouts anywhere in the cause chain as transient.
+   *
+   * @param failure what {@link #current()}, {@link #apply} or {@link #verify} threw
+   * @return true to retry with backoff
+   */
+  default boolean isTransient(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RouterException re) {
+        return re.isTransient();
+      }
+      if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}

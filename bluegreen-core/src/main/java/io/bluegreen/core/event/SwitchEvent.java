@@ -1,0 +1,246 @@
+package io.bluegreen.core.event;
+
+import io.bluegreen.core.Environment;
+import io.bluegreen.core.GateContext;
+import io.bluegreen.core.GateResult;
+import io.bluegreen.core.Outcome;
+import io.bluegreen.core.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a plan does, as typed, immutable, timestamped events. Listeners receive them in order on
+ * the plan's thread; {@code SwitchResult.timeline()} keeps them all.
+ *
+ * <pre>{@code
+ * SwitchPlan.builder()...listener(event -> {
+ *   if (event instanceof SwitchEvent.RollbackStarted r) pager.alert("rolling back " + r.plan() + ": " + r.reason());
+ * });
+ * }</pre>
+ *
+ * <p>Stage numbers are 1-based. {@link #at()} is on the plan's clock.
+ */
+public sealed interface SwitchEvent {
+
+  /** @return when it happened, on the plan's clock */
+  Instant at();
+
+  /** @return the plan's name */
+  String plan();
+
+  /**
+   * The plan began.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param routeId the route
+   * @param from the environment traffic leaves
+   * @param to the environment traffic moves to
+   * @param stageWeights the target's percent at each stage
+   */
+  record PlanStarted(Instant at, String plan, String routeId, Environment from, Environment to, List<Integer> stageWeights)
+      implements SwitchEvent {
+    /** Copies the list. */
+    public PlanStarted {
+      stageWeights = List.copyOf(stageWeights);
+    }
+  }
+
+  /**
+   * The route lock was taken.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param routeId the route
+   * @param owner this plan's lock identity
+   */
+  record LockAcquired(Instant at, String plan, String routeId, String owner) implements SwitchEvent {
+  }
+
+  /**
+   * The split in place before any write was read; rollback restores it.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param split the split read
+   */
+  record SnapshotTaken(Instant at, String plan, TrafficSplit split) implements SwitchEvent {
+  }
+
+  /**
+   * Something the operator should know (from a router's preflight, or the engine: e.g. resuming).
+   *
+   * @param at when
+   * @param plan plan name
+   * @param message the notice
+   */
+  record Notice(Instant at, String plan, String message) implements SwitchEvent {
+  }
+
+  /**
+   * Read-only preflight checks passed.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param target the split the plan ends at
+   * @param clientConvergence how long clients may follow the old split after a verified write
+   */
+  record PreflightPassed(Instant at, String plan, TrafficSplit target, Duration clientConvergence) implements SwitchEvent {
+  }
+
+  /**
+   * A gate gave a verdict.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param phase pre-switch, stage or post-switch
+   * @param stageNumber 1-based stage during STAGE, 0 otherwise
+   * @param gate the gate's name
+   * @param result the verdict
+   */
+  record GateChecked(Instant at, String plan, GateContext.Phase phase, int stageNumber, String gate, GateResult result)
+      implements SwitchEvent {
+  }
+
+  /**
+   * The plan waits for a person before applying a stage.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param stageNumber the stage waiting
+   * @param target the split it will apply
+   * @param timeout when the wait aborts, if bounded
+   */
+  record ApprovalRequested(Instant at, String plan, int stageNumber, TrafficSplit target, Optional<Duration> timeout)
+      implements SwitchEvent {
+  }
+
+  /**
+   * A person approved the stage.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param stageNumber the stage
+   */
+  record ApprovalGranted(Instant at, String plan, int stageNumber) implements SwitchEvent {
+  }
+
+  /**
+   * A stage began.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param stageNumber 1-based
+   * @param stageCount how many stages
+   * @param target the split this stage applies
+   */
+  record StageStarted(Instant at, String plan, int stageNumber, int stageCount, TrafficSplit target) implements SwitchEvent {
+  }
+
+  /**
+   * A stage's split was written (or found already in place).
+   *
+   * @param at when
+   * @param plan plan name
+   * @param stageNumber 1-based
+   * @param target the split
+   * @param written false when the split was already in place and nothing was written
+   */
+  record StageApplied(Instant at, String plan, int stageNumber, TrafficSplit target, boolean written) implements SwitchEvent {
+  }
+
+  /**
+   * The stage's split was read back and confirmed.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param stageNumber 1-based
+   * @param split the split confirmed
+   * @param took from the write to the confirmation
+   */
+  record StageVerified(Instant at, String plan, int stageNumber, TrafficSplit split, Duration took) implements SwitchEvent {
+  }
+
+  /**
+   * A stage finished its bake with every gate healthy.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param stageNumber 1-based
+   * @param split the split in place
+   */
+  record StageCompleted(Instant at, String plan, int stageNumber, TrafficSplit split) implements SwitchEvent {
+  }
+
+  /**
+   * A router call failed transiently and will be retried.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param operation e.g. "apply blue=50 green=50"
+   * @param attempt the attempt that failed (1-based)
+   * @param backoff the wait before the next attempt
+   * @param error the failure's message
+   */
+  record RetryScheduled(Instant at, String plan, String operation, int attempt, Duration backoff, String error)
+      implements SwitchEvent {
+  }
+
+  /**
+   * Someone else changed the route; the plan stops without fighting.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param expected what this plan last wrote or found
+   * @param actual what the backend holds
+   */
+  record DriftDetected(Instant at, String plan, TrafficSplit expected, TrafficSplit actual) implements SwitchEvent {
+  }
+
+  /**
+   * The plan is restoring the snapshot.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param reason why
+   * @param target the split being restored
+   */
+  record RollbackStarted(Instant at, String plan, String reason, TrafficSplit target) implements SwitchEvent {
+  }
+
+  /**
+   * The snapshot is restored and verified.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param split the split in place
+   */
+  record RollbackCompleted(Instant at, String plan, TrafficSplit split) implements SwitchEvent {
+  }
+
+  /**
+   * The rollback could not be completed or verified.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param reason why
+   * @param lastRead the split last read from the backend, if a read succeeded
+   */
+  record RollbackFailed(Instant at, String plan, String reason, Optional<TrafficSplit> lastRead) implements SwitchEvent {
+  }
+
+  /**
+   * The plan ended.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param outcome how it ended
+   * @param trafficNow the split last read from the backend, if a read succeeded
+   * @param summary one line for humans
+   */
+  record PlanFinished(Instant at, String plan, Outcome outcome, Optional<TrafficSplit> trafficNow, String summary)
+      implements SwitchEvent {
+  }
+}

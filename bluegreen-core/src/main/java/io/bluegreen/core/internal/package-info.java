@@ -1,0 +1,4 @@
+/**
+ * Implementation details of the engine. Not API: anything here may change without notice.
+ */
+package io.bluegreen.core.internal;

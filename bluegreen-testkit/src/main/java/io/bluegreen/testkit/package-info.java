@@ -1,0 +1,7 @@
+/**
+ * Test support for bluegreen users and adapter authors: {@link io.bluegreen.testkit.InMemoryRouter},
+ * {@link io.bluegreen.testkit.ScriptedGate}, {@link io.bluegreen.testkit.VirtualClock},
+ * {@link io.bluegreen.testkit.RecordingListener} and {@link io.bluegreen.testkit.RouterContractTest},
+ * the compatibility kit every router passes.
+ */
+package io.bluegreen.testkit;
