@@ -3,6 +3,7 @@ package io.bluegreen.testkit;
 import java.net.URI;
 import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the endpoint of an independent test peer started outside the JVM (such as moto server, which
@@ -38,7 +39,7 @@ public final class ExternalPeer {
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       throw new AssertionError("CI=true and " + message);
     }
-    System.err.println("*** SKIPPING: " + message + " ***");
+    LoggerFactory.getLogger(ExternalPeer.class).warn("*** SKIPPING: {} ***", message);
     Assumptions.abort(message);
     throw new AssertionError("unreachable");
   }
