@@ -162,7 +162,7 @@ final class PlanRunner {
     stagesCompleted = first;
     if (currentTo > 0 && currentTo < 100) {
       emit(new SwitchEvent.Notice(now(), plan.name(), "resuming: " + snapshot + " is already in place; "
-          + (first == 0 ? "continuing with stage 1" : "stages 1-" + first + " are behind it, continuing with stage " + (first + 1))));
+          + (first == 0 ? "continuing with stage 1" : (first == 1 ? "stage 1 is" : "stages 1-" + first + " are") + " behind it, continuing with stage " + (first + 1))));
     }
 
     PreflightReport report = call(forward, "preflight " + target, () -> router.preflight(target));
@@ -564,6 +564,7 @@ final class PlanRunner {
     b.finishedAt = finishedAt;
     b.clientsFollowBy = b.trafficNowVerified && lastVerifiedAt != null && outcome != Outcome.ABORTED
         ? lastVerifiedAt.plus(clientConvergence) : null;
+    b.clientConvergence = clientConvergence;
     String summary = b.build().summary();
     emit(new SwitchEvent.PlanFinished(finishedAt, plan.name(), outcome, Optional.ofNullable(lastRead), summary));
     b.timeline = List.copyOf(timeline);

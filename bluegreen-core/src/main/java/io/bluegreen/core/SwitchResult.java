@@ -37,6 +37,7 @@ public final class SwitchResult {
   private final Instant startedAt;
   private final Instant finishedAt;
   private final Instant clientsFollowBy;
+  private final Duration clientConvergence;
   private final List<SwitchEvent> timeline;
 
   SwitchResult(Builder b) {
@@ -56,6 +57,7 @@ public final class SwitchResult {
     this.startedAt = b.startedAt;
     this.finishedAt = b.finishedAt;
     this.clientsFollowBy = b.clientsFollowBy;
+    this.clientConvergence = b.clientConvergence;
     this.timeline = List.copyOf(b.timeline);
   }
 
@@ -155,6 +157,11 @@ public final class SwitchResult {
     return Optional.ofNullable(clientsFollowBy);
   }
 
+  /** @return how long clients may follow the previous split after a verified write (from the router's preflight) */
+  public Duration clientConvergence() {
+    return clientConvergence;
+  }
+
   /** @return every event the plan emitted, in order */
   public List<SwitchEvent> timeline() {
     return timeline;
@@ -181,7 +188,7 @@ public final class SwitchResult {
     }
     sb.append("; traffic now ").append(trafficNow == null ? "UNKNOWN (no read succeeded)" : trafficNow.toString())
         .append(trafficNow == null ? "" : trafficNowVerified ? " (verified)" : " (last read, not verified)");
-    if (clientsFollowBy != null && outcome != Outcome.ABORTED) {
+    if (clientsFollowBy != null && !clientConvergence.isZero()) {
       sb.append("; clients follow by ").append(clientsFollowBy);
     }
     return sb.toString();
@@ -213,6 +220,7 @@ public final class SwitchResult {
     Instant startedAt;
     Instant finishedAt;
     Instant clientsFollowBy;
+    Duration clientConvergence = Duration.ZERO;
     List<SwitchEvent> timeline = List.of();
 
     SwitchResult build() {
