@@ -1,0 +1,12 @@
+/**
+ * Health gates backed by AWS: {@link io.bluegreen.aws.gate.TargetHealthGate} (ALB target health) and
+ * {@link io.bluegreen.aws.gate.CloudWatchAlarmGate} (CloudWatch alarms, like CodeDeploy's rollback
+ * triggers).
+ *
+ * <pre>{@code
+ * SwitchPlan.builder()...
+ *     .gate(TargetHealthGate.builder(elb, greenTargetGroupArn).minHealthyPercent(100).build())
+ *     .gate(CloudWatchAlarmGate.builder(cloudWatch).alarms("shop-5xx", "shop-latency-p99").build());
+ * }</pre>
+ */
+package io.bluegreen.aws.gate;

@@ -1,0 +1,15 @@
+/**
+ * Routers that switch AWS Application Load Balancer traffic between target groups:
+ * {@link io.bluegreen.aws.AlbListenerRouter} for a listener's default forward action and
+ * {@link io.bluegreen.aws.AlbRuleRouter} for one listener rule's forward action. Health gates are in
+ * {@link io.bluegreen.aws.gate}.
+ *
+ * <pre>{@code
+ * AlbListenerRouter router = AlbListenerRouter.builder(elb)
+ *     .listenerArn(listenerArn)
+ *     .environment("blue", blueTargetGroupArn)
+ *     .environment("green", greenTargetGroupArn)
+ *     .build();
+ * }</pre>
+ */
+package io.bluegreen.aws;
