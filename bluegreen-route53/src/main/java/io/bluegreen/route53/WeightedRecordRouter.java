@@ -1,0 +1,704 @@
+package io.bluegreen.route53;
+
+import io.bluegreen.core.Checks;
+import io.bluegreen.core.Environment;
+import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.PreflightReport;
+import io.bluegreen.core.Router;
+import io.bluegreen.core.RouterCapabilities;
+import io.bluegreen.core.RouterException;
+import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.Verification;
+import io.bluegreen.route53.internal.ChangeBatchPlanner;
+import io.bluegreen.route53.internal.HealthCheckVerdict;
+import io.bluegreen.route53.internal.RecordReader;
+import io.bluegreen.route53.internal.RecordReader.Key;
+import io.bluegreen.route53.internal.Route53Errors;
+import io.bluegreen.route53.internal.Route53Names;
+import io.bluegreen.route53.internal.WeightMath;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.ChangeBatch;
+import software.amazon.awssdk.services.route53.model.ChangeInfo;
+import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.GetHostedZoneResponse;
+import software.amazon.awssdk.services.route53.model.NoSuchHealthCheckException;
+import software.amazon.awssdk.services.route53.model.NoSuchHostedZoneException;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+/**
+ * Moves traffic between environments by changing the weights of Route 53 weighted records: one
+ * record per environment with the same name and type, told apart by SetIdentifier. Several record
+ * groups of one hosted zone (a fleet of services released together) can be moved as one route.
+ *
+ * <pre>{@code
+ * Route53Client route53 = Route53Client.create();                  // yours: credentials, retries, proxy
+ * WeightedRecordRouter router = WeightedRecordRouter.builder(route53)
+ *     .hostedZoneId("Z0123456789ABCDEFGHIJ")
+ *     .record("api.example.com", "A", Map.of(blue, "api-blue", green, "api-green"))
+ *     .build();                                                   // validated here, no AWS call
+ *
+ * SwitchPlan.builder().router(router).from(blue).to(green)
+ *     .schedule(StageSchedule.targetWeights(Duration.ofMinutes(10), 10, 50, 100))
+ *     .gate(HealthCheckGate.of(route53, greenHealthCheckId))
+ *     .build().execute();
+ * }</pre>
+ *
+ * <h2>What it does</h2>
+ * <ul>
+ *   <li><b>Reads</b> ({@link #current()}): ListResourceRecordSets starting at each group's name and
+ *       type, following pagination; many groups are read from shared pages rather than one call
+ *       each. Percent = weight / sum of the group's weights, rounded to whole percents (a record
+ *       that gets queries never shows as 0%). All-zero weights read as an equal spread, as Route 53
+ *       serves them.</li>
+ *   <li><b>Writes</b> ({@link #apply(TrafficSplit)}): one ChangeResourceRecordSets request per
+ *       stage that UPSERTs every record of each group not yet at the target. Each record is rebuilt
+ *       from what was just read with only its weight changed, so TTL, values, alias target, health
+ *       check and every other field stay exactly as they were. Weight = percent (0..100), so writes
+ *       read back exactly; all-zero weights are never written. The request is split only when
+ *       Route 53's per-request limits ({@link ChangeBatchLimits}) demand it, keeping each group in
+ *       one request so that it switches atomically. A rollback to weights first read as non-percent
+ *       values (say 200/55) writes those exact values back.</li>
+ *   <li><b>Verifies</b> ({@link #verify(TrafficSplit)}): GetChange on the ChangeInfo id of every
+ *       request of the last write: PENDING until Route 53 reports INSYNC, then the records are read
+ *       back and compared. It never waits itself; the plan polls it with backoff, bounded by its
+ *       verify timeout.</li>
+ *   <li><b>Preflight</b> (read only): GetHostedZone, every environment's record present and
+ *       weighted, no unmapped weighted record taking a share, records inside the zone, and the
+ *       Route 53 health check of each record that will receive traffic (when one is attached)
+ *       reported healthy by more than {@linkplain Builder#healthyCheckerShare(double) half} of the
+ *       checkers. It reports the longest TTL as the client convergence time, so the plan bakes its
+ *       final stage at least one TTL and {@code SwitchResult.clientsFollowBy()} says when resolvers
+ *       should have moved. Alias records have no TTL of their own: {@linkplain Builder#aliasTtl
+ *       60 s} is assumed unless configured.</li>
+ *   <li><b>Failures</b> become {@link RouterException}: transient for Throttling,
+ *       PriorRequestNotComplete, 5xx, I/O errors and timeouts (the plan retries with backoff and
+ *       jitter); permanent, with the AWS code and message, for InvalidChangeBatch, NoSuchHostedZone,
+ *       InvalidInput, AccessDenied and the rest. The router itself never retries or sleeps.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. The IAM actions it needs are listed in the module's README:
+ * route53:ListResourceRecordSets, route53:ChangeResourceRecordSets, route53:GetChange,
+ * route53:GetHostedZone and route53:GetHealthCheckStatus.
+ */
+public final class WeightedRecordRouter implements Router {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WeightedRecordRouter.class);
+  private static final int MAX_COMMENT = 256;
+  private static final int REMEMBERED_SPLITS_PER_GROUP = 8;
+
+  private final Route53Client route53;
+  private final String zoneId;
+  private final List<WeightedRecord> records;
+  private final Map<Key, WeightedRecord> byKey;
+  private final Map<Key, Integer> expectedCounts;
+  private final List<Environment> environments;
+  private final String routeId;
+  private final Duration aliasTtl;
+  private final double healthyCheckerShare;
+  private final boolean checkTargetHealth;
+  private final ChangeBatchLimits limits;
+  private final RouterCapabilities capabilities;
+
+  /** The split last written and the ids of its requests not yet seen INSYNC. */
+  private final AtomicReference<WriteState> lastWrite = new AtomicReference<>();
+  /** Per group: weights read that are not plain percents, by the split they read as. */
+  private final Map<Key, Map<TrafficSplit, Map<Environment, Long>>> rememberedWeights = new ConcurrentHashMap<>();
+
+  private record WriteState(TrafficSplit split, List<String> pendingChangeIds, int batches) {
+  }
+
+  /** One group as read: each environment's record and weight, and the split they make. */
+  private record Observed(WeightedRecord record, Map<Environment, ResourceRecordSet> byEnvironment,
+      Map<Environment, Long> weights, TrafficSplit split) {
+  }
+
+  /** Every group as read, or the problems found. */
+  private record Reading(List<Observed> groups, List<String> problems) {
+  }
+
+  private WeightedRecordRouter(Builder b) {
+    this.route53 = Checks.notNull(b.route53, "route53 client");
+    this.zoneId = Route53Names.hostedZoneId(b.hostedZoneId);
+    if (b.records.isEmpty()) {
+      throw new InvalidConfigurationException("no record to switch: add one with .record(\"api.example.com\", \"A\","
+          + " Map.of(blue, \"api-blue\", green, \"api-green\"))");
+    }
+    this.records = List.copyOf(b.records);
+    WeightedRecord first = records.get(0);
+    Map<Key, WeightedRecord> keys = new LinkedHashMap<>();
+    Map<Key, Integer> counts = new LinkedHashMap<>();
+    for (WeightedRecord r : records) {
+      if (!r.setIdentifiers().keySet().equals(first.setIdentifiers().keySet())) {
+        throw new InvalidConfigurationException("record " + r + " maps environments " + r.environments()
+            + " but " + first + " maps " + first.environments() + ": every record of one router must map the same environments");
+      }
+      Key key = new Key(r.name(), r.type().toString());
+      if (keys.putIfAbsent(key, r) != null) {
+        throw new InvalidConfigurationException("record " + key + " is listed twice: list each name and type once");
+      }
+      counts.put(key, r.setIdentifiers().size());
+    }
+    this.byKey = Collections.unmodifiableMap(keys);
+    this.expectedCounts = Collections.unmodifiableMap(counts);
+    this.environments = first.environments();
+    this.aliasTtl = Checks.nonNegative(b.aliasTtl, "aliasTtl");
+    this.healthyCheckerShare = b.healthyCheckerShare;
+    this.checkTargetHealth = b.checkTargetHealth;
+    this.limits = Checks.notNull(b.limits, "changeBatchLimits");
+    this.routeId = b.routeId != null ? Checks.notBlank(b.routeId, "routeId") : defaultRouteId(zoneId, records);
+    this.capabilities = RouterCapabilities.builder().weighted(true).maxEnvironments(environments.size()).build();
+  }
+
+  private static String defaultRouteId(String zoneId, List<WeightedRecord> records) {
+    if (records.size() == 1) {
+      return "route53/" + zoneId + "/" + records.get(0).name() + "/" + records.get(0).type();
+    }
+    String all = records.stream().map(r -> r.name() + " " + r.type()).sorted().collect(Collectors.joining("\n"));
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(all.getBytes(StandardCharsets.UTF_8));
+      return "route53/" + zoneId + "/" + records.size() + "-records-" + HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
+   * @param route53 the Route 53 client to use (its credentials, region, retries and HTTP client are yours)
+   * @return a builder
+   */
+  public static Builder builder(Route53Client route53) {
+    return new Builder(route53);
+  }
+
+  @Override
+  public String routeId() {
+    return routeId;
+  }
+
+  @Override
+  public List<Environment> environments() {
+    return environments;
+  }
+
+  @Override
+  public RouterCapabilities capabilities() {
+    return capabilities;
+  }
+
+  /** @return the bare hosted zone id */
+  public String hostedZoneId() {
+    return zoneId;
+  }
+
+  /** @return the record groups this router moves together */
+  public List<WeightedRecord> records() {
+    return records;
+  }
+
+  /** @return the limits each ChangeResourceRecordSets request is kept within */
+  public ChangeBatchLimits changeBatchLimits() {
+    return limits;
+  }
+
+  /** @return the TTL assumed for alias records, which have none of their own */
+  public Duration aliasTtl() {
+    return aliasTtl;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // reads
+
+  @Override
+  public TrafficSplit current() {
+    return aggregate(requireOk(read()).groups());
+  }
+
+  /**
+   * Reads the records and returns the longest TTL among them: how long a resolver may keep
+   * answering with the weights it saw before a change. Alias records count as {@link #aliasTtl()}.
+   *
+   * @return the longest TTL
+   * @throws RouterException if the records cannot be read
+   */
+  public Duration maxTtl() {
+    return maxTtl(requireOk(read()).groups());
+  }
+
+  private Duration maxTtl(List<Observed> groups) {
+    long max = 0;
+    for (Observed o : groups) {
+      for (ResourceRecordSet r : o.byEnvironment().values()) {
+        long ttl = r.ttl() != null ? r.ttl() : aliasTtl.getSeconds();
+        max = Math.max(max, ttl);
+      }
+    }
+    return Duration.ofSeconds(max);
+  }
+
+  private Reading read() {
+    Map<Key, List<ResourceRecordSet>> raw = RecordReader.read(route53, zoneId, expectedCounts);
+    List<Observed> groups = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (var entry : byKey.entrySet()) {
+      WeightedRecord record = entry.getValue();
+      Map<String, ResourceRecordSet> bySetId = new LinkedHashMap<>();
+      for (ResourceRecordSet r : raw.getOrDefault(entry.getKey(), List.of())) {
+        bySetId.put(r.setIdentifier() == null ? "" : r.setIdentifier(), r);
+      }
+      Map<Environment, ResourceRecordSet> byEnv = new LinkedHashMap<>();
+      Map<Environment, Long> weights = new LinkedHashMap<>();
+      int before = problems.size();
+      for (var e : record.setIdentifiers().entrySet()) {
+        ResourceRecordSet r = bySetId.remove(e.getValue());
+        if (r == null) {
+          problems.add(entry.getKey() + " has no record with SetIdentifier \"" + e.getValue() + "\" (environment "
+              + e.getKey().name() + ") in zone " + zoneId + ": create that weighted record (weight 0 if it should get no traffic yet)"
+              + " or fix the router's SetIdentifier mapping");
+        } else if (r.weight() == null) {
+          problems.add(entry.getKey() + " record \"" + e.getValue() + "\" (environment " + e.getKey().name()
+              + ") is not a weighted record: give it a weighted routing policy");
+        } else {
+          byEnv.put(e.getKey(), r);
+          weights.put(e.getKey(), r.weight());
+        }
+      }
+      long managedSum = weights.values().stream().mapToLong(Long::longValue).sum();
+      for (ResourceRecordSet other : bySetId.values()) {
+        if (other.weight() == null || other.weight() > 0 || managedSum == 0) {
+          problems.add(entry.getKey() + " also has record \"" + other.setIdentifier() + "\""
+              + (other.weight() == null ? " that is not weighted" : " with weight " + other.weight())
+              + ", which no environment maps, so the split cannot be known: map it to an environment or set its weight to 0");
+        }
+      }
+      if (problems.size() > before) {
+        continue;
+      }
+      TrafficSplit split = WeightMath.toSplit(weights);
+      groups.add(new Observed(record, byEnv, weights, split));
+      if (!WeightMath.isCanonical(weights)) {
+        remember(entry.getKey(), split, weights);
+      }
+    }
+    return new Reading(groups, problems);
+  }
+
+  private void remember(Key key, TrafficSplit split, Map<Environment, Long> weights) {
+    Map<TrafficSplit, Map<Environment, Long>> m = rememberedWeights.computeIfAbsent(key,
+        k -> Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<TrafficSplit, Map<Environment, Long>> eldest) {
+            return size() > REMEMBERED_SPLITS_PER_GROUP;
+          }
+        }));
+    m.put(split, Map.copyOf(weights));
+  }
+
+  private Reading requireOk(Reading reading) {
+    if (!reading.problems().isEmpty()) {
+      throw RouterException.permanentFailure(describeProblems(reading.problems()), null);
+    }
+    return reading;
+  }
+
+  private String describeProblems(List<String> problems) {
+    String shown = problems.stream().limit(5).collect(Collectors.joining("; "));
+    return routeId + ": " + shown + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : "");
+  }
+
+  /** The split most groups hold (the first group's on a tie); warns when groups disagree. */
+  private TrafficSplit aggregate(List<Observed> groups) {
+    Map<TrafficSplit, Integer> counts = new LinkedHashMap<>();
+    for (Observed o : groups) {
+      counts.merge(o.split(), 1, Integer::sum);
+    }
+    TrafficSplit best = null;
+    int bestCount = -1;
+    for (var e : counts.entrySet()) {
+      if (e.getValue() > bestCount) {
+        best = e.getKey();
+        bestCount = e.getValue();
+      }
+    }
+    if (counts.size() > 1) {
+      TrafficSplit majority = best;
+      String differing = groups.stream().filter(o -> !o.split().equals(majority)).limit(3)
+          .map(o -> o.record().name() + " " + o.record().type() + " at " + o.split()).collect(Collectors.joining(", "));
+      LOG.warn("{}: record groups disagree: {} of {} hold {}, others differ (e.g. {})", routeId, bestCount, groups.size(),
+          majority, differing);
+    }
+    return best.orderedAs(environments);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // writes
+
+  @Override
+  public void apply(TrafficSplit target) {
+    validate(target);
+    List<Observed> groups = requireOk(read()).groups();
+    Map<Environment, Long> percentWeights = WeightMath.toRecordWeights(target, environments);
+    List<List<Change>> changes = new ArrayList<>();
+    for (Observed o : groups) {
+      if (o.split().equals(target)) {
+        continue;
+      }
+      Key key = new Key(o.record().name(), o.record().type().toString());
+      Map<Environment, Long> desired = Optional.ofNullable(rememberedWeights.get(key)).map(m -> m.get(target)).orElse(percentWeights);
+      WeightMath.checkWritable(desired);
+      List<Change> group = new ArrayList<>();
+      for (Environment e : environments) {
+        ResourceRecordSet read = o.byEnvironment().get(e);
+        group.add(Change.builder().action(ChangeAction.UPSERT)
+            .resourceRecordSet(read.toBuilder().weight(desired.get(e)).build()).build());
+      }
+      changes.add(group);
+    }
+    WriteState previous = lastWrite.get();
+    List<String> carried = previous != null && previous.split().equals(target) ? previous.pendingChangeIds() : List.of();
+    if (changes.isEmpty()) {
+      lastWrite.set(new WriteState(target, carried, previous != null && previous.split().equals(target) ? previous.batches() : 0));
+      LOG.debug("{}: {} already in place, nothing written", routeId, target);
+      return;
+    }
+    if (ChangeBatchPlanner.splitsAGroup(changes, limits)) {
+      LOG.warn("{}: a record group alone exceeds {}; its records are written in several requests and switch one request at a time",
+          routeId, limits);
+    }
+    List<List<Change>> batches = ChangeBatchPlanner.plan(changes, limits);
+    List<String> ids = new ArrayList<>(carried);
+    try {
+      for (int i = 0; i < batches.size(); i++) {
+        List<Change> batch = batches.get(i);
+        String suffix = batches.size() > 1 ? " (request " + (i + 1) + "/" + batches.size() + ")" : "";
+        String comment = "bluegreen " + routeId + ": " + target + suffix;
+        if (comment.length() > MAX_COMMENT) {
+          comment = comment.substring(0, MAX_COMMENT);
+        }
+        ChangeBatch changeBatch = ChangeBatch.builder().comment(comment).changes(batch).build();
+        ChangeInfo info;
+        try {
+          info = route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(changeBatch)).changeInfo();
+        } catch (SdkException e) {
+          throw Route53Errors.wrap("ChangeResourceRecordSets on zone " + zoneId + " writing " + target + suffix, e);
+        }
+        LOG.info("{}: wrote {}{}: {} record changes, change {} is {}", routeId, target, suffix, batch.size(),
+            info.id(), info.statusAsString());
+        if (info.status() != ChangeStatus.INSYNC) {
+          ids.add(info.id());
+        }
+      }
+    } finally {
+      lastWrite.set(new WriteState(target, List.copyOf(new LinkedHashSet<>(ids)), batches.size()));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // verify
+
+  @Override
+  public Verification verify(TrafficSplit expected) {
+    WriteState state = lastWrite.get();
+    if (state != null && state.split().equals(expected)) {
+      for (String id : state.pendingChangeIds()) {
+        ChangeInfo info;
+        try {
+          info = route53.getChange(r -> r.id(id)).changeInfo();
+        } catch (SdkException e) {
+          throw Route53Errors.wrap("GetChange " + id, e);
+        }
+        if (info.status() != ChangeStatus.INSYNC) {
+          int pending = lastWrite.get().pendingChangeIds().size();
+          return Verification.pending("change " + id + " is " + info.statusAsString()
+              + (state.batches() > 1 ? " (" + pending + " of " + state.batches() + " requests not yet INSYNC)" : ""));
+        }
+        lastWrite.updateAndGet(s -> s == null || !s.split().equals(expected) ? s
+            : new WriteState(s.split(), s.pendingChangeIds().stream().filter(x -> !x.equals(id)).toList(), s.batches()));
+      }
+    }
+    List<Observed> groups = requireOk(read()).groups();
+    List<Observed> off = groups.stream().filter(o -> !o.split().equals(expected)).toList();
+    if (off.isEmpty()) {
+      return Verification.verified(expected.orderedAs(environments));
+    }
+    if (groups.size() == 1) {
+      return Verification.compare(expected, off.get(0).split().orderedAs(environments));
+    }
+    TrafficSplit majority = aggregate(groups);
+    if (!majority.equals(expected)) {
+      return Verification.compare(expected, majority);
+    }
+    return Verification.pending(off.size() + " of " + groups.size() + " record groups do not read back " + expected + ", e.g. "
+        + off.stream().limit(3).map(o -> o.record().name() + " " + o.record().type() + " at " + o.split())
+            .collect(Collectors.joining(", ")));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // preflight
+
+  @Override
+  public PreflightReport preflight(TrafficSplit target) {
+    validate(target);
+    List<String> problems = new ArrayList<>();
+    GetHostedZoneResponse zone;
+    try {
+      zone = route53.getHostedZone(r -> r.id(zoneId));
+    } catch (NoSuchHostedZoneException e) {
+      throw new PreflightException("hosted zone " + zoneId + " does not exist (" + e.awsErrorDetails().errorMessage()
+          + "): set the router's hostedZoneId to the id of the zone that holds " + records.get(0).name(), e);
+    } catch (SdkException e) {
+      throw preflightFailure(Route53Errors.wrap("GetHostedZone " + zoneId, e));
+    }
+    String zoneName = zone.hostedZone().name();
+    for (WeightedRecord r : records) {
+      if (!Route53Names.isInZone(r.name(), zoneName)) {
+        problems.add(r.name() + " is not inside zone " + zoneId + " (" + zoneName + "): use the zone that holds it");
+      }
+    }
+    Reading reading;
+    try {
+      reading = read();
+    } catch (RouterException e) {
+      throw preflightFailure(e);
+    }
+    problems.addAll(reading.problems());
+    if (checkTargetHealth) {
+      problems.addAll(checkHealth(target, reading.groups()));
+    }
+    if (!problems.isEmpty()) {
+      throw new PreflightException("preflight of " + describeProblems(problems) + ". Nothing was written.");
+    }
+    Duration ttl = maxTtl(reading.groups());
+    boolean anyAlias = reading.groups().stream().flatMap(o -> o.byEnvironment().values().stream()).anyMatch(r -> r.ttl() == null);
+    PreflightReport.Builder report = PreflightReport.builder().clientConvergence(ttl);
+    report.notice("DNS: Route 53 serves each write once its change is INSYNC, but resolvers may cache the previous answer for"
+        + " the record's TTL; the longest TTL of the " + reading.groups().size() * environments.size() + " records is "
+        + ttl.getSeconds() + "s" + (anyAlias ? " (alias records, which have no TTL of their own, counted as "
+        + aliasTtl.getSeconds() + "s)" : "") + ", so the final stage bakes at least that long by default");
+    for (Observed o : reading.groups()) {
+      if (!WeightMath.isCanonical(o.weights())) {
+        report.notice(o.record().name() + " " + o.record().type() + " holds weights " + o.weights() + " (read as " + o.split()
+            + "); stages write weights equal to percents, and a rollback to " + o.split() + " writes these exact weights back");
+        break;
+      }
+    }
+    return report.build();
+  }
+
+  private RuntimeException preflightFailure(RouterException e) {
+    if (e.isTransient()) {
+      return e; // let the plan retry
+    }
+    return new PreflightException("preflight of " + routeId + " could not read what it must check: " + e.getMessage(), e);
+  }
+
+  private List<String> checkHealth(TrafficSplit target, List<Observed> groups) {
+    Map<String, List<String>> users = new LinkedHashMap<>();
+    for (Environment e : target.receiving()) {
+      for (Observed o : groups) {
+        ResourceRecordSet r = o.byEnvironment().get(e);
+        if (r != null && r.healthCheckId() != null) {
+          users.computeIfAbsent(r.healthCheckId(), k -> new ArrayList<>())
+              .add(o.record().name() + " " + o.record().type() + " \"" + r.setIdentifier() + "\" (" + e.name() + ")");
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (var entry : users.entrySet()) {
+      String id = entry.getKey();
+      String who = entry.getValue().get(0) + (entry.getValue().size() > 1 ? " and " + (entry.getValue().size() - 1) + " more" : "");
+      HealthCheckVerdict verdict;
+      try {
+        verdict = HealthCheckVerdict.of(id, route53.getHealthCheckStatus(r -> r.healthCheckId(id)));
+      } catch (NoSuchHealthCheckException e) {
+        problems.add(who + " names health check " + id + ", which does not exist: attach an existing health check or remove it");
+        continue;
+      } catch (SdkException e) {
+        RouterException wrapped = Route53Errors.wrap("GetHealthCheckStatus " + id, e);
+        if (wrapped.isTransient()) {
+          throw wrapped;
+        }
+        problems.add("cannot read health check " + id + " of " + who + ": " + wrapped.getMessage());
+        continue;
+      }
+      if (!verdict.isHealthy(healthyCheckerShare)) {
+        problems.add(who + " would receive traffic but " + verdict.describe() + ", not more than "
+            + Math.round(healthyCheckerShare * 100) + "%: make that endpoint healthy before switching");
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public String toString() {
+    return "WeightedRecordRouter{" + routeId + ", " + (records.size() == 1 ? records.get(0).toString() : records.size() + " record groups")
+        + "}";
+  }
+
+  /**
+   * Builds a {@link WeightedRecordRouter}; {@link #build()} validates every input without calling
+   * AWS.
+   *
+   * <pre>{@code
+   * WeightedRecordRouter fleet = WeightedRecordRouter.builder(route53)
+   *     .hostedZoneId("/hostedzone/Z0123456789ABCDEFGHIJ")
+   *     .records(services.stream().map(s -> WeightedRecord.of(s + ".example.com", "CNAME",
+   *         Map.of(blue, s + "-blue", green, s + "-green"))).toList())
+   *     .aliasTtl(Duration.ofSeconds(60))
+   *     .build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private final Route53Client route53;
+    private String hostedZoneId;
+    private final List<WeightedRecord> records = new ArrayList<>();
+    private Duration aliasTtl = Duration.ofSeconds(60);
+    private double healthyCheckerShare = 0.5;
+    private boolean checkTargetHealth = true;
+    private ChangeBatchLimits limits = ChangeBatchLimits.defaults();
+    private String routeId;
+
+    private Builder(Route53Client route53) {
+      if (route53 == null) {
+        throw new InvalidConfigurationException("route53 client is null: pass Route53Client.create() or your own configured client");
+      }
+      this.route53 = route53;
+    }
+
+    /**
+     * @param id the hosted zone id, e.g. {@code Z0123456789ABCDEFGHIJ} or {@code /hostedzone/Z0123456789ABCDEFGHIJ}
+     * @return this builder
+     */
+    public Builder hostedZoneId(String id) {
+      this.hostedZoneId = Route53Names.hostedZoneId(id);
+      return this;
+    }
+
+    /**
+     * @param record a record group to move
+     * @return this builder
+     */
+    public Builder record(WeightedRecord record) {
+      records.add(Checks.notNull(record, "record"));
+      return this;
+    }
+
+    /**
+     * @param name the record name, e.g. {@code api.example.com}
+     * @param type the record type, e.g. {@code "A"}
+     * @param setIdentifiers each environment's SetIdentifier (iteration order is the display order)
+     * @return this builder
+     */
+    public Builder record(String name, String type, Map<Environment, String> setIdentifiers) {
+      return record(WeightedRecord.of(name, type, setIdentifiers));
+    }
+
+    /**
+     * @param record configures a {@link WeightedRecord.Builder}
+     * @return this builder
+     */
+    public Builder record(Consumer<WeightedRecord.Builder> record) {
+      WeightedRecord.Builder b = WeightedRecord.builder();
+      Checks.notNull(record, "record").accept(b);
+      return record(b.build());
+    }
+
+    /**
+     * @param records record groups to move together (a fleet); all must map the same environments
+     * @return this builder
+     */
+    public Builder records(Collection<WeightedRecord> records) {
+      Checks.notNull(records, "records").forEach(this::record);
+      return this;
+    }
+
+    /**
+     * @param ttl the TTL to assume for alias records, which have none of their own (default 60 s,
+     *     the TTL Route 53 gives answers for alias records to most AWS targets)
+     * @return this builder
+     */
+    public Builder aliasTtl(Duration ttl) {
+      this.aliasTtl = Checks.nonNegative(ttl, "aliasTtl");
+      return this;
+    }
+
+    /**
+     * @param share preflight passes a record's health check when more than this share of Route 53's
+     *     checkers report success (default 0.5; Route 53 itself uses 0.18)
+     * @return this builder
+     */
+    public Builder healthyCheckerShare(double share) {
+      if (!(share >= 0.0 && share < 1.0)) {
+        throw new InvalidConfigurationException("healthyCheckerShare " + share + " is out of range: use 0.0 (any checker)"
+            + " up to but not including 1.0; 0.5 means more than half");
+      }
+      this.healthyCheckerShare = share;
+      return this;
+    }
+
+    /**
+     * @param check whether preflight reads the Route 53 health check attached to each record that
+     *     will receive traffic (default true)
+     * @return this builder
+     */
+    public Builder checkTargetHealth(boolean check) {
+      this.checkTargetHealth = check;
+      return this;
+    }
+
+    /**
+     * @param limits what one ChangeResourceRecordSets request may carry (default {@link ChangeBatchLimits#defaults()})
+     * @return this builder
+     */
+    public Builder changeBatchLimits(ChangeBatchLimits limits) {
+      this.limits = Checks.notNull(limits, "changeBatchLimits");
+      return this;
+    }
+
+    /**
+     * @param id the route id, the key of the route lock (default {@code route53/<zone>/<name>/<type>},
+     *     or {@code route53/<zone>/<n>-records-<hash>} for several groups)
+     * @return this builder
+     */
+    public Builder routeId(String id) {
+      this.routeId = Checks.notBlank(id, "routeId");
+      return this;
+    }
+
+    /**
+     * @return the router
+     * @throws InvalidConfigurationException naming the bad input and what to pass instead
+     */
+    public WeightedRecordRouter build() {
+      if (hostedZoneId == null) {
+        throw new InvalidConfigurationException("hostedZoneId is not set: pass the id of the zone that holds the records,"
+            + " e.g. .hostedZoneId(\"Z0123456789ABCDEFGHIJ\")");
+      }
+      return new WeightedRecordRouter(this);
+    }
+  }
+}

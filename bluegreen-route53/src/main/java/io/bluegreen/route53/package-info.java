@@ -1,0 +1,14 @@
+/**
+ * Blue-green switching with Route 53 weighted records: {@link io.bluegreen.route53.WeightedRecordRouter}
+ * moves one record group (or a fleet of them in one zone) between environments, one
+ * ChangeResourceRecordSets request per stage, waiting for INSYNC and baking the final stage for at
+ * least the records' TTL.
+ *
+ * <pre>{@code
+ * WeightedRecordRouter router = WeightedRecordRouter.builder(Route53Client.create())
+ *     .hostedZoneId("Z0123456789ABCDEFGHIJ")
+ *     .record("api.example.com", "A", Map.of(blue, "api-blue", green, "api-green"))
+ *     .build();
+ * }</pre>
+ */
+package io.bluegreen.route53;
