@@ -1,0 +1,292 @@
+package io.bluegreen.k8s;
+
+import io.bluegreen.core.DriftDetectedException;
+import io.bluegreen.core.Environment;
+import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.PreflightReport;
+import io.bluegreen.core.Router;
+import io.bluegreen.core.RouterCapabilities;
+import io.bluegreen.core.RouterException;
+import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.Verification;
+import io.bluegreen.k8s.internal.KubeCalls;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the three Kubernetes routers share: read one object, derive the split from it, write a
+ * modified copy with an update guarded by the resourceVersion that was read (one write), handle a
+ * conflict by re-reading (drift if the routing content changed, one retry otherwise), and refuse to
+ * send traffic to an environment without ready endpoints.
+ *
+ * @param <T> the object type
+ */
+abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesObjectRouter.class);
+
+  final KubernetesClient client;
+  final String namespace;
+  final String name;
+  private final List<Environment> environments;
+  private final RouterCapabilities capabilities;
+  private final String routeId;
+
+  KubernetesObjectRouter(KubernetesClient client, String namespace, String name, List<Environment> environments,
+      RouterCapabilities capabilities, String routeKind) {
+    this.client = client;
+    this.namespace = namespace;
+    this.name = name;
+    this.environments = List.copyOf(environments);
+    this.capabilities = capabilities;
+    this.routeId = "k8s/" + routeKind + "/" + namespace + "/" + name;
+  }
+
+  // ------------------------------------------------------------------------- per object type
+
+  /** @return the kind, e.g. "Service" */
+  abstract String kind();
+
+  /** @return the object, or null if it does not exist */
+  abstract T read();
+
+  /**
+   * The raw fabric8 update (PUT) of {@code desired}; fabric8 sends the resourceVersion it carries,
+   * so the API server rejects it with 409 if the object changed since it was read.
+   *
+   * @param desired the modified object, carrying the resourceVersion it was read with
+   * @return the object as stored
+   * @throws KubernetesClientException untranslated
+   */
+  abstract T update(T desired);
+
+  /** @return the RBAC operation {@link #update} performs, for error messages */
+  abstract KubeCalls.Op updateOp();
+
+  /**
+   * @param object the object
+   * @return the split it expresses
+   * @throws RouterException (permanent) if it expresses none, saying what was found
+   */
+  abstract TrafficSplit splitOf(T object);
+
+  /**
+   * @param object the object as read (not modified)
+   * @param target the split to write
+   * @return a modified copy
+   */
+  abstract T withSplit(T object, TrafficSplit target);
+
+  /**
+   * @param object the object
+   * @return the part of it that decides where traffic goes (compared to detect another writer)
+   */
+  abstract Object routingContent(T object);
+
+  /**
+   * @param object the object as read
+   * @param environment an environment about to receive (more) traffic
+   * @return why it cannot take traffic, or empty if it has at least one ready endpoint
+   */
+  abstract Optional<String> notReady(T object, Environment environment);
+
+  /**
+   * @param object the object as read
+   * @param target the split the plan ends at
+   * @param report where to add notices
+   */
+  void addNotices(T object, TrafficSplit target, PreflightReport.Builder report) {
+  }
+
+  /**
+   * @param object the object read back
+   * @param expected the split expected
+   * @return PENDING with a reason when the object holds the split but its controller has not taken it yet
+   */
+  Optional<String> pendingReason(T object, TrafficSplit expected) {
+    return Optional.empty();
+  }
+
+  // ------------------------------------------------------------------------- Router
+
+  @Override
+  public final String routeId() {
+    return routeId;
+  }
+
+  @Override
+  public final List<Environment> environments() {
+    return environments;
+  }
+
+  @Override
+  public final RouterCapabilities capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public final TrafficSplit current() {
+    return splitOf(readRequired());
+  }
+
+  @Override
+  public final void apply(TrafficSplit target) {
+    validate(target);
+    TrafficSplit wanted = target.orderedAs(environments);
+    T read = readRequired();
+    TrafficSplit now = splitOf(read);
+    if (now.equals(wanted)) {
+      LOG.debug("{} already holds {}: nothing to write", object(), wanted);
+      return;
+    }
+    for (Environment e : environments) {
+      if (wanted.weightOf(e) > now.weightOf(e)) {
+        Optional<String> problem = notReady(read, e);
+        if (problem.isPresent()) {
+          throw RouterException.permanentFailure("refusing to write " + wanted + " to " + object() + ": " + problem.get(), null);
+        }
+      }
+    }
+    T desired = withSplit(read, wanted);
+    try {
+      T stored = guardedUpdate(desired);
+      logWrite(read, stored, now, wanted);
+    } catch (ConflictException conflict) {
+      T fresh = readRequired();
+      if (!Objects.equals(routingContent(fresh), routingContent(read))) {
+        throw drift(now, fresh);
+      }
+      LOG.info("{} changed (resourceVersion {} -> {}) but not its routing: writing {} again on the fresh version",
+          object(), rv(read), rv(fresh), wanted);
+      if (splitOf(fresh).equals(wanted)) {
+        return;
+      }
+      try {
+        T stored = guardedUpdate(withSplit(fresh, wanted));
+        logWrite(fresh, stored, now, wanted);
+      } catch (ConflictException again) {
+        throw RouterException.transientFailure(object() + " changed again while writing " + wanted
+            + " (HTTP 409 twice): another client keeps updating it; retry later", again.getCause());
+      }
+    }
+  }
+
+  @Override
+  public final Verification verify(TrafficSplit expected) {
+    T object = readRequired();
+    Verification v = Verification.compare(expected, splitOf(object));
+    if (v.isVerified()) {
+      Optional<String> pending = pendingReason(object, expected);
+      if (pending.isPresent()) {
+        return Verification.pending(pending.get());
+      }
+    }
+    return v;
+  }
+
+  @Override
+  public final PreflightReport preflight(TrafficSplit target) {
+    validate(target);
+    T object = read();
+    if (object == null) {
+      throw new PreflightException(object() + " not found: create it or fix the name (namespace " + namespace + ", name " + name
+          + "); nothing was written");
+    }
+    TrafficSplit now = splitOf(object);
+    for (Environment e : target.receiving()) {
+      Optional<String> problem = notReady(object, e);
+      if (problem.isPresent()) {
+        throw new PreflightException(problem.get() + "; nothing was written");
+      }
+    }
+    PreflightReport.Builder report = PreflightReport.builder();
+    addNotices(object, target, report);
+    LOG.debug("preflight of {} for {} passed (now {})", object(), target, now);
+    return report.build();
+  }
+
+  // ------------------------------------------------------------------------- helpers
+
+  /** @return e.g. "Service default/app-service" */
+  final String object() {
+    return kind() + " " + namespace + "/" + name;
+  }
+
+  final T readRequired() {
+    T object = read();
+    if (object == null) {
+      throw RouterException.permanentFailure(object() + " not found: create it or fix the name (namespace " + namespace
+          + ", name " + name + ")", null);
+    }
+    return object;
+  }
+
+  final T copy(T object) {
+    return client.getKubernetesSerialization().clone(object);
+  }
+
+  private T guardedUpdate(T desired) throws ConflictException {
+    if (rv(desired) == null) {
+      // fabric8 would fetch the latest version and overwrite it: never write without the version read
+      throw RouterException.permanentFailure(object() + " was read without a resourceVersion; refusing an unguarded write", null);
+    }
+    try {
+      return update(desired);
+    } catch (KubernetesClientException e) {
+      if (KubeCalls.isConflict(e)) {
+        throw new ConflictException(e);
+      }
+      throw KubeCalls.translate(e, updateOp(), object());
+    }
+  }
+
+  private DriftDetectedException drift(TrafficSplit expected, T fresh) {
+    TrafficSplit actual;
+    try {
+      actual = splitOf(fresh);
+    } catch (RouterException unreadable) {
+      return new ForeignChangeException(expected, object(), unreadable.getMessage());
+    }
+    return new DriftDetectedException(expected, actual, object() + " (resourceVersion " + rv(fresh) + ")");
+  }
+
+  private void logWrite(T before, T after, TrafficSplit from, TrafficSplit to) {
+    LOG.info("{}: {} -> {} (resourceVersion {} -> {})", object(), from, to, rv(before), after == null ? "?" : rv(after));
+  }
+
+  static String rv(HasMetadata object) {
+    return object.getMetadata() == null ? null : object.getMetadata().getResourceVersion();
+  }
+
+  /** A 409 on the guarded update. */
+  static final class ConflictException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConflictException(KubernetesClientException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** Drift to a state that maps to no split (e.g. a selector value no environment uses). */
+  static final class ForeignChangeException extends DriftDetectedException {
+    private static final long serialVersionUID = 1L;
+    private final String message;
+
+    ForeignChangeException(TrafficSplit expected, String object, String found) {
+      super(expected, null, object);
+      this.message = object + " was changed by someone else while switching, to a state no environment maps to (" + found
+          + "); stopping without writing so as not to fight the other writer. Find who changed it, then re-run the plan";
+    }
+
+    @Override
+    public String getMessage() {
+      return message;
+    }
+  }
+}

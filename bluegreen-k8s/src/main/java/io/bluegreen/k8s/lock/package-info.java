@@ -1,0 +1,9 @@
+/**
+ * {@link io.bluegreen.k8s.lock.LeaseLock}: the route lock held in a Kubernetes Lease, so that only one
+ * plan switches a route at a time across machines.
+ *
+ * <pre>{@code
+ * SwitchPlan.builder()...lock(LeaseLock.builder(client).namespace("deploy-locks").build());
+ * }</pre>
+ */
+package io.bluegreen.k8s.lock;
