@@ -1,0 +1,43 @@
+package io.bluegreen.route53;
+
+import io.bluegreen.core.Environment;
+import io.bluegreen.route53.support.MotoRoute53;
+import io.bluegreen.route53.support.RequestCounter;
+import io.bluegreen.route53.support.Route53Clients;
+import io.bluegreen.testkit.RouterContractTest;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.route53.Route53Client;
+
+/**
+ * The router against moto server, an independent Route 53 implementation: the real SDK client over
+ * HTTP on 127.0.0.1. Each test gets its own randomly named record group with a weighted A record per
+ * environment (blue 100, green 0). moto always reports changes INSYNC.
+ */
+class WeightedRecordRouterMotoContractTest extends RouterContractTest {
+
+  private static final Environment BLUE = Environment.of("blue");
+  private static final Environment GREEN = Environment.of("green");
+
+  @Override
+  protected RouterFixture createFixture() {
+    URI endpoint = MotoRoute53.endpoint();
+    Route53Client admin = Route53Clients.create(endpoint, null);
+    MotoRoute53 zone = MotoRoute53.sharedZone(admin);
+    String name = zone.name(MotoRoute53.randomLabel());
+    zone.create(List.of(
+        MotoRoute53.aRecord(name, "api-blue", 100, 60, null, "192.0.2.10"),
+        MotoRoute53.aRecord(name, "api-green", 0, 60, null, "192.0.2.20")));
+    RequestCounter counter = new RequestCounter();
+    Route53Client client = Route53Clients.create(endpoint, counter);
+    WeightedRecordRouter router = WeightedRecordRouter.builder(client)
+        .hostedZoneId(zone.zoneId())
+        .record(name, "A", Map.of(BLUE, "api-blue", GREEN, "api-green"))
+        .build();
+    return RouterFixture.of(router, BLUE, GREEN, counter::total, counter::writes, () -> {
+      client.close();
+      admin.close();
+    });
+  }
+}
