@@ -1,0 +1,161 @@
+package io.bluegreen.examples.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One environment of the demo: a real HTTP server on 127.0.0.1 (ephemeral port) that answers
+ * {@code /} with a greeting naming its environment and version, and {@code /health} with 200 UP.
+ * Every answer carries an {@code X-Served-By} header naming the environment, so a client can tell
+ * which side of the switch served it.
+ *
+ * <p>{@link #breakNow(double)} simulates a bad release: from then on {@code /health} answers 503 and
+ * the given share of requests to {@code /} fail with 500. The share is exact (every n-th request),
+ * not random, so the demo's numbers are reproducible.
+ *
+ * <pre>{@code
+ * try (BackendServer green = BackendServer.start("green", "2.0.0", Clock.systemUTC())) {
+ *   URI health = green.healthUri();     // http://127.0.0.1:41234/health -> 200 UP
+ *   green.breakNow(0.3);                // /health -> 503, 30% of requests -> 500
+ * }
+ * }</pre>
+ */
+public final class BackendServer implements AutoCloseable {
+
+  /** The response header naming the environment that served a request. */
+  public static final String SERVED_BY = "X-Served-By";
+
+  private final String name;
+  private final String version;
+  private final Clock clock;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final AtomicLong requests = new AtomicLong();
+  private volatile double failureShare;
+  private volatile Instant brokeAt;
+
+  private BackendServer(String name, String version, Clock clock) throws IOException {
+    this.name = name;
+    this.version = version;
+    this.clock = clock;
+    this.executor = Executors.newFixedThreadPool(8, new DaemonThreads("backend-" + name));
+    this.server = LocalHttpServers.create(executor);
+    server.createContext("/health", this::health);
+    server.createContext("/", this::hello);
+    server.start();
+  }
+
+  /**
+   * Starts a healthy server on 127.0.0.1 and an ephemeral port.
+   *
+   * @param name the environment name it reports in {@code X-Served-By}, e.g. "blue"
+   * @param version the version it reports, e.g. "1.0.0"
+   * @param clock the clock {@link #breakNow(double)} timestamps with
+   * @return the running server
+   * @throws IOException if it cannot bind
+   */
+  public static BackendServer start(String name, String version, Clock clock) throws IOException {
+    return new BackendServer(name, version, clock);
+  }
+
+  /** @return the environment name */
+  public String name() {
+    return name;
+  }
+
+  /** @return the base URI, e.g. {@code http://127.0.0.1:41234} */
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** @return the health endpoint */
+  public URI healthUri() {
+    return uri().resolve("/health");
+  }
+
+  /**
+   * Breaks this environment: {@code /health} answers 503 from now on, and {@code failureShare} of the
+   * requests to {@code /} answer 500.
+   *
+   * @param failureShare between 0 and 1
+   * @return when it broke, on this server's clock
+   */
+  public Instant breakNow(double failureShare) {
+    if (failureShare < 0 || failureShare > 1) {
+      throw new IllegalArgumentException("failureShare must be between 0 and 1, got " + failureShare);
+    }
+    Instant at = clock.instant();
+    this.brokeAt = at;
+    this.failureShare = failureShare;
+    return at;
+  }
+
+  /** @return when {@link #breakNow(double)} was called, if it was */
+  public Optional<Instant> brokeAt() {
+    return Optional.ofNullable(brokeAt);
+  }
+
+  /** @return requests served on {@code /} so far */
+  public long requests() {
+    return requests.get();
+  }
+
+  private void health(HttpExchange exchange) throws IOException {
+    boolean broken = brokeAt != null;
+    respond(exchange, broken ? 503 : 200, broken ? "DOWN\n" : "UP\n");
+  }
+
+  private void hello(HttpExchange exchange) throws IOException {
+    long n = requests.incrementAndGet();
+    double share = failureShare;
+    // fail exactly `share` of the requests: request n fails when floor(n * share) steps up
+    boolean fail = brokeAt != null && (long) (n * share) != (long) ((n - 1) * share);
+    if (fail) {
+      respond(exchange, 500, name + " " + version + " failed (injected)\n");
+    } else {
+      respond(exchange, 200, "hello from " + name + " " + version + "\n");
+    }
+  }
+
+  private void respond(HttpExchange exchange, int status, String body) throws IOException {
+    try (exchange) {
+      exchange.getRequestBody().readAllBytes();
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      exchange.getResponseHeaders().set(SERVED_BY, name);
+      exchange.getResponseHeaders().set("X-Version", version);
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  /** Stops the server at once and releases its threads. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " " + version + " at " + uri();
+  }
+}
