@@ -1,0 +1,13 @@
+package io.bluegreen.k8s;
+
+import io.bluegreen.k8s.support.ClusterFixture;
+import io.bluegreen.k8s.support.Fixtures;
+import io.bluegreen.testkit.RouterContractTest;
+
+/** {@link IngressBackendRouter} passes the router TCK against the fabric8 CRUD mock server. */
+class IngressBackendRouterContractTest extends RouterContractTest {
+  @Override
+  protected RouterFixture createFixture() {
+    return ClusterFixture.of(Fixtures::ingressScene);
+  }
+}

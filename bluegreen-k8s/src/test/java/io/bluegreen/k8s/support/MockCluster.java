@@ -1,0 +1,264 @@
+package io.bluegreen.k8s.support;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.MockServerExpectation;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * fabric8's kubernetes-server-mock in CRUD mode on 127.0.0.1, recording every request it receives
+ * (method and path) so that tests can count writes and check RBAC. Expectations added with
+ * {@link #expect()} are served first (once, if so declared), then the CRUD store answers.
+ */
+public final class MockCluster implements AutoCloseable {
+
+  public static final String NS = "default";
+  private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+  /** One request the server received. */
+  public record Request(String method, String path) {
+    public boolean isWrite() {
+      return WRITES.contains(method);
+    }
+
+    /** @return path without the query */
+    public String resourcePath() {
+      int q = path.indexOf('?');
+      return q < 0 ? path : path.substring(0, q);
+    }
+
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  private final KubernetesMockServer server;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<KubernetesClient> clients = new ArrayList<>();
+  private final KubernetesClient client;
+
+  private MockCluster() {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    KubernetesMixedDispatcher mixed = new KubernetesMixedDispatcher(responses);
+    Dispatcher recording = new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        requests.add(new Request(request.getMethod(), request.getPath()));
+        return mixed.dispatch(request);
+      }
+
+      @Override
+      public void shutdown() {
+        mixed.shutdown();
+      }
+    };
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses, recording, false);
+    try {
+      server.init(InetAddress.getByName("127.0.0.1"), 0);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+    client = newClient();
+  }
+
+  /** @return a started cluster */
+  public static MockCluster start() {
+    return new MockCluster();
+  }
+
+  /** @return the shared client (fabric8's own retries off, so faults reach the routers) */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** @return another client, as a second machine would have; closed with the cluster */
+  public KubernetesClient newClient() {
+    Config config = new ConfigBuilder(Config.empty())
+        .withMasterUrl("http://127.0.0.1:" + server.getPort())
+        .withNamespace(NS)
+        .withRequestRetryBackoffLimit(0)
+        .withConnectionTimeout(5_000)
+        .withRequestTimeout(10_000)
+        .build();
+    KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
+    synchronized (clients) {
+      clients.add(c);
+    }
+    return c;
+  }
+
+  /** @return the mock server's expectation DSL (for fault injection) */
+  public MockServerExpectation expect() {
+    return server.expect();
+  }
+
+  /** @return every request so far */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** @return how many requests so far */
+  public int requestCount() {
+    return requests.size();
+  }
+
+  /** @return the requests after the first {@code from} */
+  public List<Request> requestsSince(int from) {
+    List<Request> all = requests();
+    return all.subList(Math.min(from, all.size()), all.size());
+  }
+
+  /** @return the writes (POST, PUT, PATCH, DELETE) among {@code list} */
+  public static List<Request> writes(List<Request> list) {
+    return list.stream().filter(Request::isWrite).toList();
+  }
+
+  /** @return how many writes so far */
+  public long writeCount() {
+    return requests.stream().filter(Request::isWrite).count();
+  }
+
+  @Override
+  public void close() {
+    synchronized (clients) {
+      clients.forEach(KubernetesClient::close);
+    }
+    server.destroy();
+  }
+
+  // ------------------------------------------------------------------------ seeding
+
+  public Service service(String name, Map<String, String> selector) {
+    return client.services().inNamespace(NS).resource(new ServiceBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).addToLabels("app", "myapp").endMetadata()
+        .withNewSpec().withSelector(new LinkedHashMap<>(selector)).withType("ClusterIP")
+        .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort().endSpec()
+        .build()).create();
+  }
+
+  public Service getService(String name) {
+    return client.services().inNamespace(NS).withName(name).get();
+  }
+
+  /** Creates {@code count} Pods with {@code labels}, Ready or not. */
+  public void pods(String prefix, Map<String, String> labels, int count, boolean ready) {
+    for (int i = 0; i < count; i++) {
+      Pod pod = new PodBuilder().withNewMetadata().withName(prefix + "-" + i).withNamespace(NS).withLabels(new LinkedHashMap<>(labels))
+          .endMetadata()
+          .withNewSpec().addNewContainer().withName("app").withImage("example/app:1").endContainer().endSpec()
+          .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+          .endStatus().build();
+      client.pods().inNamespace(NS).resource(pod).create();
+    }
+  }
+
+  /** Creates an EndpointSlice for {@code service} with {@code ready} ready and {@code notReady} unready endpoints. */
+  public void endpointSlice(String service, int ready, int notReady) {
+    EndpointSliceBuilder b = new EndpointSliceBuilder().withNewMetadata().withName(service + "-slice-" + requests.size())
+        .withNamespace(NS).addToLabels("kubernetes.io/service-name", service).endMetadata().withAddressType("IPv4");
+    for (int i = 0; i < ready + notReady; i++) {
+      boolean r = i < ready;
+      b.addNewEndpoint().withAddresses("10.0." + (service.hashCode() & 0x7f) + "." + (i + 1))
+          .withNewTargetRef().withKind("Pod").withName(service + "-pod-" + i).withNamespace(NS).endTargetRef()
+          .withNewConditions().withReady(r).withServing(r).withTerminating(false).endConditions().endEndpoint();
+    }
+    b.addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort();
+    client.discovery().v1().endpointSlices().inNamespace(NS).resource(b.build()).create();
+  }
+
+  /** A Service for an environment, with {@code ready} ready endpoints in one EndpointSlice. */
+  public void environmentService(String name, String version, int ready) {
+    service(name, Map.of("app", "myapp", "version", version));
+    endpointSlice(name, ready, 0);
+  }
+
+  public Ingress ingress(String name, String backendService) {
+    return client.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).addToAnnotations("example.com/owner", "team-shop").endMetadata()
+        .withNewSpec().withIngressClassName("nginx")
+        .addNewTl().withHosts("shop.example.com").withSecretName("shop-tls").endTl()
+        .addNewRule().withHost("shop.example.com").withNewHttp()
+        .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName(backendService)
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
+        .addNewPath().withPath("/static").withPathType("Prefix").withNewBackend().withNewService().withName("static-files")
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
+        .addNewPath().withPath("/api").withPathType("Prefix").withNewBackend().withNewService().withName(backendService)
+        .withNewPort().withName("http").endPort().endService().endBackend().endPath()
+        .endHttp().endRule()
+        .endSpec().build()).create();
+  }
+
+  public Ingress getIngress(String name) {
+    return client.network().v1().ingresses().inNamespace(NS).withName(name).get();
+  }
+
+  /** An HTTPRoute with a managed rule (blue 100, green 0) and an unrelated rule to a docs Service. */
+  public HTTPRoute httpRoute(String name, String blueService, int blueWeight, String greenService, int greenWeight) {
+    return client.resources(HTTPRoute.class).inNamespace(NS).resource(new HTTPRouteBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withNewSpec()
+        .addNewParentRef().withName("shop-gateway").endParentRef()
+        .withHostnames("shop.example.com")
+        .addNewRule().withName("app")
+        .addNewMatch().withNewPath().withType("PathPrefix").withValue("/").endPath().endMatch()
+        .addNewBackendRef().withName(blueService).withPort(80).withWeight(blueWeight).endBackendRef()
+        .addNewBackendRef().withName(greenService).withPort(80).withWeight(greenWeight).endBackendRef()
+        .endRule()
+        .addNewRule().withName("docs")
+        .addNewMatch().withNewPath().withType("PathPrefix").withValue("/docs").endPath().endMatch()
+        .addNewBackendRef().withName("docs").withPort(80).withWeight(1).endBackendRef()
+        .endRule()
+        .endSpec().build()).create();
+  }
+
+  public HTTPRoute getHttpRoute(String name) {
+    return client.resources(HTTPRoute.class).inNamespace(NS).withName(name).get();
+  }
+
+  public Deployment deployment(String name, int desired, long generation, long observed, int updated, int ready, int available, int total) {
+    Deployment d = client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withNewSpec().withReplicas(desired).withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec().addNewContainer().withName("app")
+        .withImage("example/app:1").endContainer().endSpec().endTemplate().endSpec()
+        .build()).create();
+    d.getMetadata().setGeneration(generation);
+    d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(observed)
+        .withReplicas(total).withUpdatedReplicas(updated).withReadyReplicas(ready).withAvailableReplicas(available).build());
+    return client.apps().deployments().inNamespace(NS).resource(d).update();
+  }
+}
