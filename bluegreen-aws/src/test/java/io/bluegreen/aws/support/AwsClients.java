@@ -7,7 +7,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
@@ -50,10 +49,4 @@ public final class AwsClients {
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
   }
 
-  /** @param endpoint the local endpoint @return a CloudWatch client */
-  public static CloudWatchClient cloudWatch(URI endpoint) {
-    return CloudWatchClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
-  }
 }
