@@ -144,12 +144,30 @@ public final class FakeRoute53 implements AutoCloseable {
    * @return this
    */
   public FakeRoute53 failNext(String method, String pathRegex, int status, String code, String message, int times) {
+    return failAfter(0, method, pathRegex, status, code, message, times);
+  }
+
+  /**
+   * Lets {@code pass} matching requests through, fails the {@code times} after them with a Route 53
+   * error, then lets requests through again.
+   *
+   * @param pass matching requests answered normally first
+   * @param method GET or POST
+   * @param pathRegex path pattern
+   * @param status HTTP status
+   * @param code Route 53 error code
+   * @param message error message
+   * @param times how many requests fail
+   * @return this
+   */
+  public FakeRoute53 failAfter(int pass, String method, String pathRegex, int status, String code, String message, int times) {
     String scenario = "fail-" + scenarios.incrementAndGet();
-    for (int i = 0; i < times; i++) {
-      String state = i == 0 ? Scenario.STARTED : "failed-" + i;
+    int total = pass + times;
+    for (int i = 0; i < total; i++) {
+      String state = i == 0 ? Scenario.STARTED : "step-" + i;
       server.stubFor(request(method, urlPathMatching(pathRegex)).atPriority(1).inScenario(scenario).whenScenarioStateIs(state)
-          .willSetStateTo(i == times - 1 ? "done" : "failed-" + (i + 1))
-          .willReturn(error(status, code, message)));
+          .willSetStateTo(i == total - 1 ? "done" : "step-" + (i + 1))
+          .willReturn(i < pass ? aResponse().withTransformers("route53-fake") : error(status, code, message)));
     }
     return this;
   }
