@@ -282,6 +282,11 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
   }
 
   @Override
+  String routingChange(HTTPRoute before, HTTPRoute after) {
+    return "its rules changed";
+  }
+
+  @Override
   Optional<String> notReady(HTTPRoute route, Environment environment) {
     return ServiceReadiness.problem(client, namespace, services.get(environment), environment);
   }

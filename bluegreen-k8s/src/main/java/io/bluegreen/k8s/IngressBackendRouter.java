@@ -221,6 +221,11 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
   }
 
   @Override
+  String routingChange(Ingress before, Ingress after) {
+    return "its defaultBackend or rules changed";
+  }
+
+  @Override
   Optional<String> notReady(Ingress ingress, Environment environment) {
     return ServiceReadiness.problem(client, namespace, services.get(environment), environment);
   }

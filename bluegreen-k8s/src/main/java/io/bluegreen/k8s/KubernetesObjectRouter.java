@@ -90,6 +90,15 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
   abstract Object routingContent(T object);
 
   /**
+   * @param before the object read at the start of a write
+   * @param after the object read after the write conflicted
+   * @return how its routing changed, for the drift message
+   */
+  String routingChange(T before, T after) {
+    return "its routing changed";
+  }
+
+  /**
    * @param object the object as read
    * @param environment an environment about to receive (more) traffic
    * @return why it cannot take traffic, or empty if it has at least one ready endpoint
@@ -160,7 +169,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     } catch (ConflictException conflict) {
       T fresh = readRequired();
       if (!Objects.equals(routingContent(fresh), routingContent(read))) {
-        throw drift(now, fresh);
+        throw drift(now, read, fresh);
       }
       LOG.info("{} changed (resourceVersion {} -> {}) but not its routing: writing {} again on the fresh version",
           object(), rv(read), rv(fresh), wanted);
@@ -246,14 +255,17 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     }
   }
 
-  private DriftDetectedException drift(TrafficSplit expected, T fresh) {
+  private DriftDetectedException drift(TrafficSplit expected, T read, T fresh) {
+    String what = object() + " (" + routingChange(read, fresh) + " between the read at resourceVersion " + rv(read)
+        + " and the write; now at resourceVersion " + rv(fresh) + ")";
     TrafficSplit actual;
     try {
       actual = splitOf(fresh);
     } catch (RouterException unreadable) {
-      return new ForeignChangeException(expected, object(), unreadable.getMessage());
+      return new ForeignChangeException(expected, what, unreadable.getMessage());
     }
-    return new DriftDetectedException(expected, actual, object() + " (resourceVersion " + rv(fresh) + ")");
+    LOG.warn("{} was changed by someone else while switching to a new split: stopping", what);
+    return new DriftDetectedException(expected, actual, what);
   }
 
   private void logWrite(T before, T after, TrafficSplit from, TrafficSplit to) {

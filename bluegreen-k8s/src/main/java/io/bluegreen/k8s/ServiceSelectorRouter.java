@@ -153,6 +153,11 @@ public final class ServiceSelectorRouter extends KubernetesObjectRouter<Service>
   }
 
   @Override
+  String routingChange(Service before, Service after) {
+    return "selector " + ReadyEndpoints.describe(selectorOf(before)) + " became " + ReadyEndpoints.describe(selectorOf(after));
+  }
+
+  @Override
   Optional<String> notReady(Service service, Environment environment) {
     Map<String, String> selector = new LinkedHashMap<>(selectorOf(service));
     selector.put(selectorKey, labelValues.get(environment));

@@ -137,11 +137,11 @@ public final class KubeCalls {
     if (hasCause(e, InterruptedException.class)) {
       return RouterException.permanentFailure(op.verb() + " " + object + " was interrupted", e);
     }
-    if (code == 0 && isIoFailure(e)) {
+    if (code <= 0 && isIoFailure(e)) {
       return RouterException.transientFailure("could not reach the API server to " + op.verb() + " " + object + ": "
           + rootMessage(e), e);
     }
-    return RouterException.permanentFailure(op.verb() + " " + object + " failed" + (code == 0 ? "" : " with HTTP " + code)
+    return RouterException.permanentFailure(op.verb() + " " + object + " failed" + (code <= 0 ? "" : " with HTTP " + code)
         + (said.isEmpty() ? ": " + rootMessage(e) : said), e);
   }
 
