@@ -23,7 +23,7 @@ public final class FileWeightsRouter implements Router {
   private final List<Environment> environments;
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
-  /** @param file the weights file (must exist) @param environments the environments it may name */
+  /** Routes by the weights in {@code file}, which must exist; splits may name only {@code environments}. */
   public FileWeightsRouter(Path file, Environment... environments) {
     this.file = file.toAbsolutePath();
     this.environments = List.of(environments);

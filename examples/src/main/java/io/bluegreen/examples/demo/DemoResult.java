@@ -19,7 +19,13 @@ import java.util.List;
  */
 public record DemoResult(List<ScenarioResult> scenarios, Path report, Duration wallTime) {
 
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param scenarios the scenarios, in the order they ran
+   * @param report the HTML report written
+   * @param wallTime how long the demo took
+   */
   public DemoResult {
     scenarios = List.copyOf(scenarios);
   }

@@ -35,6 +35,10 @@ public final class LoadGenerator implements AutoCloseable {
   /**
    * One request.
    *
+   * <pre>{@code
+   * long green = load.samples().stream().filter(s -> "green".equals(s.backend())).count();
+   * }</pre>
+   *
    * @param sent when it was sent
    * @param took how long until the answer (or the error)
    * @param upstream the backend the proxy chose ({@code X-Upstream}), or null if no answer came

@@ -38,6 +38,12 @@ public final class ScenarioResult {
   /**
    * The requests sent while one stage's weights were in place.
    *
+   * <pre>{@code
+   * for (StageStats s : result.stages()) {
+   *   System.out.printf("stage %d: planned %d%%, observed %.1f%%%n", s.number(), s.plannedGreenPercent(), s.observedGreenPercent());
+   * }
+   * }</pre>
+   *
    * @param number 1-based stage number
    * @param stageCount how many stages the plan has
    * @param plannedGreenPercent green's weight in this stage
@@ -63,12 +69,22 @@ public final class ScenarioResult {
   /**
    * A moment worth marking on the chart.
    *
+   * <pre>{@code
+   * result.markers().stream().filter(m -> m.kind() == Marker.Kind.ROLLED_BACK).findFirst();
+   * }</pre>
+   *
    * @param at when
    * @param kind what
    * @param label the text next to the marker
    */
   public record Marker(Instant at, Kind kind, String label) {
-    /** What a marker marks. */
+    /**
+     * What a marker marks.
+     *
+     * <pre>{@code
+     * new Marker(at, Marker.Kind.STAGE, "25%");
+     * }</pre>
+     */
     public enum Kind {
       /** A stage's weights were applied. */
       STAGE,

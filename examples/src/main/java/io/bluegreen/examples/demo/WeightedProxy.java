@@ -51,11 +51,20 @@ public final class WeightedProxy implements AutoCloseable {
   /**
    * The weights were set at {@code at}.
    *
+   * <pre>{@code
+   * proxy.history().get(0).weights();   // {blue=100, green=0}, the initial weights
+   * }</pre>
+   *
    * @param at when, on the proxy's clock
    * @param weights backend name to weight
    */
   public record WeightChange(Instant at, Map<String, Integer> weights) {
-    /** Copies the map. */
+    /**
+     * Copies the map.
+     *
+     * @param at when, on the proxy's clock
+     * @param weights backend name to weight
+     */
     public WeightChange {
       weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights));
     }
@@ -63,6 +72,11 @@ public final class WeightedProxy implements AutoCloseable {
 
   /**
    * Answers the proxy got from one backend in a recent window.
+   *
+   * <pre>{@code
+   * WindowStats s = proxy.recent("green", Duration.ofSeconds(1));
+   * if (s.requests() >= 10 && s.errorRate() > 0.01) rollBack();
+   * }</pre>
    *
    * @param requests requests forwarded and answered (or failed)
    * @param failures 5xx answers and requests the backend could not take
