@@ -542,10 +542,15 @@ public final class WeightedRecordRouter implements Router {
         if (wrapped.isTransient()) {
           throw wrapped;
         }
-        problems.add("cannot read health check " + id + " of " + who + ": " + wrapped.getMessage());
+        problems.add("cannot read health check " + id + " of " + who + ": " + wrapped.getMessage()
+            + " (GetHealthCheckStatus cannot report on calculated health checks; build the router with"
+            + " checkTargetHealth(false) to skip this check and gate on the health check's children instead)");
         continue;
       }
-      if (!verdict.isHealthy(healthyCheckerShare)) {
+      if (verdict.total() == 0) {
+        problems.add(who + " would receive traffic but no Route 53 health checker has reported on its health check " + id
+            + " yet: wait for the first checks, or build the router with checkTargetHealth(false)");
+      } else if (!verdict.isHealthy(healthyCheckerShare)) {
         problems.add(who + " would receive traffic but " + verdict.describe() + ", not more than "
             + Math.round(healthyCheckerShare * 100) + "%: make that endpoint healthy before switching");
       }
