@@ -1,0 +1,128 @@
+package io.bluegreen.benchmarks;
+
+import io.bluegreen.core.Environment;
+import io.bluegreen.core.Outcome;
+import io.bluegreen.core.Sleeper;
+import io.bluegreen.core.StageSchedule;
+import io.bluegreen.core.SwitchExecution;
+import io.bluegreen.core.SwitchPlan;
+import io.bluegreen.core.SwitchResult;
+import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.lock.InProcessRouteLock;
+import io.bluegreen.testkit.InMemoryRouter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A release that moves a fleet: many plans, each on its own route (an {@link InMemoryRouter} with
+ * per-call latency), run concurrently through one bounded executor. Prints total time, plans per
+ * second, and the peak thread count and heap seen while they ran.
+ *
+ * <pre>{@code
+ * ./scripts/bench.sh fleet --plans 1000 --threads 64 --latency-ms 20
+ * }</pre>
+ */
+public final class FleetBenchmark {
+
+  private static final Environment BLUE = Environment.of("blue");
+  private static final Environment GREEN = Environment.of("green");
+
+  /** Figures of one fleet run. */
+  public record Figures(int plans, int threads, long latencyMillis, int stagesPerPlan, Duration total, int completed,
+      int peakThreads, long peakHeapBytes, long routerCalls) {
+  }
+
+  private FleetBenchmark() {
+  }
+
+  /**
+   * @param args {@code --plans N} (1000), {@code --threads N} (64), {@code --latency-ms N} (20), {@code --stages N} (4)
+   * @throws InterruptedException if interrupted
+   */
+  public static void main(String[] args) throws InterruptedException {
+    int plans = EngineBenchmark.intArg(args, "--plans", 1000);
+    int threads = EngineBenchmark.intArg(args, "--threads", 64);
+    int latency = EngineBenchmark.intArg(args, "--latency-ms", 20);
+    int stages = EngineBenchmark.intArg(args, "--stages", 4);
+    System.out.printf(Locale.ROOT, "fleet benchmark: %d plans x %d stages, InMemoryRouter %d ms per call, one executor of %d threads%n",
+        plans, stages, latency, threads);
+    System.out.printf(Locale.ROOT, "machine: %d cores, Java %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
+    Figures f = run(plans, threads, Duration.ofMillis(latency), stages);
+    double ideal = (2.0 + 3.0 * f.stagesPerPlan()) * f.latencyMillis() * Math.ceil((double) f.plans() / f.threads()) / 1000.0;
+    System.out.printf(Locale.ROOT, "%-44s %s%n", "plans completed", f.completed() + "/" + f.plans());
+    System.out.printf(Locale.ROOT, "%-44s %.2f s (router latency alone, %d waves: %.2f s)%n", "total time",
+        f.total().toMillis() / 1000.0, (int) Math.ceil((double) f.plans() / f.threads()), ideal);
+    System.out.printf(Locale.ROOT, "%-44s %.0f%n", "plans per second", f.plans() / (f.total().toMillis() / 1000.0));
+    System.out.printf(Locale.ROOT, "%-44s %d%n", "router calls", f.routerCalls());
+    System.out.printf(Locale.ROOT, "%-44s %d%n", "peak live threads (JVM)", f.peakThreads());
+    System.out.printf(Locale.ROOT, "%-44s %d MiB%n", "peak heap used (sampled every 10 ms)", f.peakHeapBytes() >> 20);
+  }
+
+  /**
+   * @param plans how many plans
+   * @param threads executor size
+   * @param latency router latency per call
+   * @param stages stages per plan (linear)
+   * @return the figures
+   * @throws InterruptedException if interrupted
+   */
+  public static Figures run(int plans, int threads, Duration latency, int stages) throws InterruptedException {
+    ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    threadBean.resetPeakThreadCount();
+    AtomicLong peakHeap = new AtomicLong(memory.getHeapMemoryUsage().getUsed());
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "heap-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max), 0, 10,
+        TimeUnit.MILLISECONDS);
+    ExecutorService executor = Executors.newFixedThreadPool(threads);
+    InProcessRouteLock lock = new InProcessRouteLock();
+    List<InMemoryRouter> routers = new ArrayList<>();
+    List<SwitchExecution> runs = new ArrayList<>();
+    long t0 = System.nanoTime();
+    try {
+      for (int i = 0; i < plans; i++) {
+        InMemoryRouter router = InMemoryRouter.builder().routeId("fleet/service-" + i).environments(BLUE, GREEN)
+            .latency(latency, Sleeper.system()).build();
+        routers.add(router);
+        SwitchPlan plan = SwitchPlan.builder().name("service-" + i).router(router).from(BLUE).to(GREEN)
+            .schedule(StageSchedule.linear(100 / stages, Duration.ZERO)).lock(lock).defaultLogging(false).build();
+        runs.add(plan.start(executor));
+      }
+      Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
+      for (SwitchExecution run : runs) {
+        SwitchResult r = run.await();
+        outcomes.merge(r.outcome(), 1, Integer::sum);
+      }
+      Duration total = Duration.ofNanos(System.nanoTime() - t0);
+      long calls = routers.stream().mapToLong(InMemoryRouter::requestCount).sum();
+      for (InMemoryRouter router : routers) {
+        if (!router.peek().equals(TrafficSplit.allTo(GREEN, BLUE))) {
+          throw new IllegalStateException(router + " did not end on green");
+        }
+      }
+      return new Figures(plans, threads, latency.toMillis(), StageSchedule.linear(100 / stages, Duration.ZERO).size(), total,
+          outcomes.getOrDefault(Outcome.COMPLETED, 0), threadBean.getPeakThreadCount(), peakHeap.get(), calls);
+    } finally {
+      executor.shutdownNow();
+      sampler.shutdownNow();
+    }
+  }
+}
