@@ -191,6 +191,21 @@ class AlbListenerRouterMotoTest {
   }
 
   @Test
+  void aTargetGroupNoListenerUsesYetPassesPreflightWithANoticeAndIsAddedByTheFirstWrite() {
+    MotoAlb alb = alb(MotoAlb.options());
+    String fresh = alb.newTargetGroup("next", 2);
+    AlbListenerRouter router = AlbListenerRouter.builder(alb.elb).listenerArn(alb.listenerArn).environment(BLUE, alb.blueTg)
+        .environment(GREEN, fresh).build();
+    assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+
+    PreflightReport report = router.preflight(TrafficSplit.allTo(GREEN, BLUE));
+    assertThat(report.notices()).singleElement().asString().contains("not attached to any load balancer yet");
+
+    router.apply(TrafficSplit.of(BLUE, 90, GREEN, 10));
+    assertThat(weights(forwardOf(alb.listenerActions()))).isEqualTo(Map.of(alb.blueTg, 90, alb.greenTg, 0, fresh, 10));
+  }
+
+  @Test
   void legacySingleTargetGroupForwardIsReadAndRewrittenAsForwardConfig() {
     MotoAlb alb = alb(MotoAlb.options().oidc().legacyForward());
     List<Action> before = alb.listenerActions();

@@ -189,6 +189,14 @@ class AlbListenerRouterWireMockTest {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
         });
+
+    elb.failNextWithHeaders("ModifyListener", 503, "ServiceUnavailable", Map.of("Retry-After", "7"));
+    RecordingListener events = new RecordingListener();
+    SwitchResult result = plan(router(), VirtualClock.create(), ScriptedGate.healthy(), events).schedule(StageSchedule.allAtOnce()).build()
+        .execute();
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.COMPLETED);
+    assertThat(events.ofType(SwitchEvent.RetryScheduled.class)).singleElement()
+        .satisfies(r -> assertThat(r.backoff()).isGreaterThanOrEqualTo(Duration.ofSeconds(7)));
   }
 
   @Test

@@ -9,6 +9,11 @@ import java.util.regex.Pattern;
  * Parses and checks Elastic Load Balancing v2 ARNs of Application Load Balancer listeners, listener
  * rules and target groups, so that a typo fails in a builder and not half-way through a switch.
  * Not part of the public API.
+ *
+ * <pre>{@code
+ * AlbArns.Parsed listener = AlbArns.listener(listenerArn);   // InvalidConfigurationException if malformed
+ * listener.loadBalancerArn();                                // arn:aws:elasticloadbalancing:...:loadbalancer/app/...
+ * }</pre>
  */
 public final class AlbArns {
 

@@ -32,6 +32,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * What the listener and rule routers share: the environment mapping, reading the split, rebuilding
  * and writing the action list once, verifying, and the read-only preflight. The two routers differ
  * only in how they read and write an action list ({@link ActionStore}). Not part of the public API.
+ *
+ * <pre>{@code
+ * AlbRouting routing = new AlbRouting(elb, store, AlbArns.listener(arn), "listener " + arn, "aws/alb/" + arn, settings);
+ * routing.apply(TrafficSplit.of(blue, 90, green, 10));
+ * }</pre>
  */
 public final class AlbRouting {
 
@@ -207,15 +212,15 @@ public final class AlbRouting {
    */
   public void apply(TrafficSplit target) {
     Read read = read();
-    if (read.defaultRule()) {
-      throw RouterException.permanentFailure(where + " is the listener's default rule, which ModifyRule cannot change: use"
-          + " AlbListenerRouter with the listener ARN instead", null);
-    }
     ForwardActions.Forward forward = ForwardActions.find(read.actions(), where);
     TrafficSplit before = ForwardActions.split(forward, environmentsByArn, environments, where);
     if (before.equals(target)) {
       LOG.debug("{} already sends {}: nothing to write", where, target);
       return;
+    }
+    if (read.defaultRule()) {
+      throw RouterException.permanentFailure(where + " is the listener's default rule, which ModifyRule cannot change: use"
+          + " AlbListenerRouter with the listener ARN instead", null);
     }
     List<Action> actions = ForwardActions.rebuild(read.actions(), forward, target.orderedAs(environments), targetGroups, where);
     LOG.info("{} {}: {} -> {}", store.writeOperation(), where, before.orderedAs(environments), target.orderedAs(environments));

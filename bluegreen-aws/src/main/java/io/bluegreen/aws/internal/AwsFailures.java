@@ -18,6 +18,11 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * Turns AWS SDK failures into {@link RouterException}s marked transient or permanent, with the AWS
  * error code and what to fix in the message. Never retries itself: the plan engine does. Not part
  * of the public API.
+ *
+ * <pre>{@code
+ * try { elb.modifyListener(request); }
+ * catch (RuntimeException e) { throw AwsFailures.translate("ModifyListener", "listener " + arn, e); }
+ * }</pre>
  */
 public final class AwsFailures {
 

@@ -22,6 +22,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
  * Reads the split out of an ALB action list and rebuilds the list with new weights, changing
  * nothing but the forward action's target group weights. Pure functions on SDK model objects; no
  * backend calls. Not part of the public API.
+ *
+ * <pre>{@code
+ * ForwardActions.Forward f = ForwardActions.find(listener.defaultActions(), "listener " + arn);
+ * List<Action> next = ForwardActions.rebuild(listener.defaultActions(), f, target, arnsByEnvironment, "listener " + arn);
+ * }</pre>
  */
 public final class ForwardActions {
 

@@ -162,6 +162,16 @@ public final class MotoAlb implements AutoCloseable {
     return actions;
   }
 
+  /**
+   * @param suffix appended to this setup's name
+   * @param targets healthy targets to register
+   * @return the ARN of a new target group that no listener uses
+   */
+  public String newTargetGroup(String suffix, int targets) {
+    String base = loadBalancerArn.substring(loadBalancerArn.indexOf("/app/") + 5, loadBalancerArn.lastIndexOf('/'));
+    return targetGroup(base + "-" + suffix, targets);
+  }
+
   private String targetGroup(String name, int targets) {
     String arn = admin.createTargetGroup(r -> r.name(name).protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpcId).targetType(TargetTypeEnum.IP))
         .targetGroups().get(0).targetGroupArn();
