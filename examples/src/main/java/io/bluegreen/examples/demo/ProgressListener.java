@@ -161,33 +161,31 @@ final class ProgressListener implements SwitchListener {
   }
 
   private void print(Instant at, String text) {
+    Instant stageFrom;
     String stageColumn;
-    String shareColumn;
     synchronized (this) {
+      stageFrom = stage > 0 ? stageStart : null;
       stageColumn = stage > 0 ? "stage " + stage + "/" + stageCount : "-";
-      shareColumn = "-";
-      if (stage > 0 && stageStart != null) {
-        long n = 0;
-        long green = 0;
-        for (LoadGenerator.Sample s : load.samples()) {
-          if (!s.sent().isBefore(stageStart)) {
-            n++;
-            green += ScenarioResult.GREEN.equals(s.backend()) ? 1 : 0;
-          }
-        }
-        shareColumn = n == 0 ? "green   -   of    0" : String.format(Locale.ROOT, "green %5.1f%% of %4d", 100.0 * green / n, n);
-      }
     }
     Optional<Instant> broke = greenBrokeAt.get();
+    long inStage = 0;
+    long greenInStage = 0;
     long failed = 0;
     long dueToGreen = 0;
     for (LoadGenerator.Sample s : load.samples()) {
+      if (stageFrom != null && !s.sent().isBefore(stageFrom)) {
+        inStage++;
+        greenInStage += ScenarioResult.GREEN.equals(s.backend()) ? 1 : 0;
+      }
       if (s.failed()) {
         failed++;
         dueToGreen += ScenarioResult.dueToGreenBreaking(s, broke) ? 1 : 0;
       }
     }
-    String failedColumn = failed == 0 ? "failed 0" : "failed " + failed + " (" + (failed - dueToGreen) + " switching, " + dueToGreen + " broken green)";
+    String shareColumn = stageFrom == null ? "-" : inStage == 0 ? "green   -   of    0"
+        : String.format(Locale.ROOT, "green %5.1f%% of %4d", 100.0 * greenInStage / inStage, inStage);
+    String failedColumn = failed == 0 ? "failed 0"
+        : "failed " + failed + " (" + (failed - dueToGreen) + " switching, " + dueToGreen + " broken green)";
     String weights = proxy.history().get(proxy.history().size() - 1).weights().entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("");
     double seconds = Duration.between(start, at).toNanos() / 1e9;

@@ -62,7 +62,7 @@ public final class ScenarioResult {
 
     /** @return observed minus planned, in percentage points */
     public double deviationPoints() {
-      return observedGreenPercent() - plannedGreenPercent + 0.0; // + 0.0 turns -0.0 into 0.0 for display
+      return observedGreenPercent() - plannedGreenPercent;
     }
   }
 
@@ -338,8 +338,9 @@ public final class ScenarioResult {
     }
     t.append(String.format(Locale.ROOT, "   %-6s %8s %9s %6s %9s %7s%n", "stage", "planned", "requests", "green", "observed", "diff"));
     for (StageStats s : stages) {
+      double diff = Math.round(s.deviationPoints() * 10) / 10.0 + 0.0; // rounded first, so that -0.04 shows as +0.0
       t.append(String.format(Locale.ROOT, "   %-6s %7d%% %,9d %,6d %8.1f%% %+7.1f%s%n", s.number() + "/" + s.stageCount(),
-          s.plannedGreenPercent(), s.requests(), s.servedByGreen(), s.observedGreenPercent(), s.deviationPoints(),
+          s.plannedGreenPercent(), s.requests(), s.servedByGreen(), s.observedGreenPercent(), diff,
           s.number() == result.failedStage().orElse(-1) ? "   <- rolled back during this stage" : ""));
     }
     List<Integer> planned = result.events(SwitchEvent.PlanStarted.class).stream().findFirst()
