@@ -91,10 +91,10 @@ class WeightedRecordRouterMotoTest {
     return m;
   }
 
-  private static Map<String, Long> weights(MotoRoute53 zone) {
+  private static Map<String, Long> weights(MotoRoute53 zone, String prefix) {
     Map<String, Long> m = new HashMap<>();
     for (ResourceRecordSet r : zone.listAll()) {
-      if (r.setIdentifier() != null) {
+      if (r.setIdentifier() != null && r.name().startsWith(prefix)) {
         m.put(r.setIdentifier(), r.weight());
       }
     }
@@ -128,7 +128,7 @@ class WeightedRecordRouterMotoTest {
     assertThat(switched.outcome()).as(switched.summary()).isEqualTo(Outcome.COMPLETED);
     assertThat(switched.clientsFollowBy()).as("TTL 300 s").contains(switched.events(SwitchEvent.StageVerified.class).get(1).at()
         .plusSeconds(300));
-    assertThat(weights(zone)).containsEntry(p + "-green", 100L).containsEntry(p + "-blue", 0L)
+    assertThat(weights(zone, "")).containsEntry(p + "-green", 100L).containsEntry(p + "-blue", 0L)
         .containsEntry(a + "-green", 100L).containsEntry(a + "-blue", 0L);
     assertThat(withoutWeights(zone, setIds)).as("all fields but the weight, after the switch").isEqualTo(before);
 
@@ -136,25 +136,26 @@ class WeightedRecordRouterMotoTest {
         ScriptedGate.unhealthyDuringStage(1, "blue broke")).build().execute();
 
     assertThat(rolledBack.outcome()).as(rolledBack.summary()).isEqualTo(Outcome.ROLLED_BACK);
-    assertThat(weights(zone)).containsEntry(p + "-green", 100L).containsEntry(p + "-blue", 0L);
+    assertThat(weights(zone, "")).containsEntry(p + "-green", 100L).containsEntry(p + "-blue", 0L);
     assertThat(withoutWeights(zone, setIds)).as("all fields but the weight, after the rollback").isEqualTo(before);
   }
 
-  private record Fleet(MotoRoute53 zone, WeightedRecordRouter router, int groups) {
+  private record Fleet(MotoRoute53 zone, WeightedRecordRouter router, int groups, String prefix) {
   }
 
   private Fleet fleet(int groups) {
-    MotoRoute53 zone = MotoRoute53.createZone(admin);
+    MotoRoute53 zone = MotoRoute53.sharedZone(admin);
+    String prefix = MotoRoute53.randomLabel();
     List<ResourceRecordSet> sets = new ArrayList<>();
     List<WeightedRecord> records = new ArrayList<>();
     for (int i = 0; i < groups; i++) {
-      String name = zone.name(String.format("svc-%04d", i));
+      String name = zone.name(String.format("%s-%04d", prefix, i));
       sets.add(MotoRoute53.aRecord(name, "svc" + i + "-blue", 100, 60, null, "10.0." + (i / 250) + "." + (i % 250)));
       sets.add(MotoRoute53.aRecord(name, "svc" + i + "-green", 0, 60, null, "10.1." + (i / 250) + "." + (i % 250)));
       records.add(WeightedRecord.of(name, "A", ids("svc" + i)));
     }
     zone.create(sets);
-    return new Fleet(zone, WeightedRecordRouter.builder(client).hostedZoneId(zone.zoneId()).records(records).build(), groups);
+    return new Fleet(zone, WeightedRecordRouter.builder(client).hostedZoneId(zone.zoneId()).records(records).build(), groups, prefix);
   }
 
   /** Route 53's limits, counted independently of the router's own code. */
@@ -190,7 +191,7 @@ class WeightedRecordRouterMotoTest {
       assertThat(w.changeBatch().changes()).hasSize(400);
       assertWithinRoute53Limits(w);
     });
-    Map<String, Long> weights = weights(fleet.zone());
+    Map<String, Long> weights = weights(fleet.zone(), fleet.prefix());
     for (int i = 0; i < fleet.groups(); i++) {
       assertThat(weights).containsEntry("svc" + i + "-green", 100L).containsEntry("svc" + i + "-blue", 0L);
     }
@@ -210,7 +211,7 @@ class WeightedRecordRouterMotoTest {
     assertThat(counter.writes()).isEqualTo(2 * 3);
     counter.writeRequests().forEach(WeightedRecordRouterMotoTest::assertWithinRoute53Limits);
     assertThat(counter.writeRequests().stream().mapToInt(w -> w.changeBatch().changes().size()).sum()).isEqualTo(2 * 1200);
-    Map<String, Long> weights = weights(fleet.zone());
+    Map<String, Long> weights = weights(fleet.zone(), fleet.prefix());
     for (int i = 0; i < fleet.groups(); i++) {
       assertThat(weights).containsEntry("svc" + i + "-green", 100L).containsEntry("svc" + i + "-blue", 0L);
     }

@@ -11,6 +11,10 @@ import software.amazon.awssdk.services.route53.model.Change;
  * allow. The changes of one record group (one name and type) stay in one request, so that each
  * group switches atomically; a group that alone exceeds the limits is split change by change.
  * First-fit decreasing: optimal for equal-sized groups, near-optimal otherwise.
+ *
+ * <pre>{@code
+ * List<List<Change>> requests = ChangeBatchPlanner.plan(changesPerGroup, ChangeBatchLimits.defaults());
+ * }</pre>
  */
 public final class ChangeBatchPlanner {
 

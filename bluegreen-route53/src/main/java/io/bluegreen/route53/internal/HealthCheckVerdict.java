@@ -9,6 +9,11 @@ import software.amazon.awssdk.services.route53.model.HealthCheckObservation;
  * What Route 53's health checkers report for one health check: how many report success
  * ({@code StatusReport.Status} starting with "Success"), out of how many, and the first failure.
  *
+ * <pre>{@code
+ * HealthCheckVerdict v = HealthCheckVerdict.of(id, route53.getHealthCheckStatus(r -> r.healthCheckId(id)));
+ * v.isHealthy(0.5);   // more than half of the checkers report success
+ * }</pre>
+ *
  * @param healthCheckId the health check
  * @param successes checkers reporting success
  * @param total checkers reporting at all

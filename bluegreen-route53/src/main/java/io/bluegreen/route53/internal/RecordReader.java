@@ -27,6 +27,11 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  *
  * <p>Correctness does not depend on reproducing Route 53's sort order: a group counts as read only
  * once the listing has moved past it, or a listing started at it found nothing.
+ *
+ * <pre>{@code
+ * Map<Key, List<ResourceRecordSet>> groups =
+ *     RecordReader.read(route53, "Z0123456789ABC", Map.of(new Key("api.example.com.", "A"), 2));
+ * }</pre>
  */
 public final class RecordReader {
 

@@ -16,6 +16,11 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * Turns AWS SDK failures into {@link RouterException}s marked transient or permanent, keeping the
  * AWS error code and message. The engine retries transient ones with backoff and jitter; the
  * router itself never loops (configure the SDK client's own retries as you see fit).
+ *
+ * <pre>{@code
+ * try { route53.getChange(r -> r.id(id)); }
+ * catch (SdkException e) { throw Route53Errors.wrap("GetChange " + id, e); }
+ * }</pre>
  */
 public final class Route53Errors {
 

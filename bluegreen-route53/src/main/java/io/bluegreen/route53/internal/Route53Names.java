@@ -10,6 +10,11 @@ import software.amazon.awssdk.services.route53.model.RRType;
 /**
  * Validation and normalisation of what users type: hosted zone ids, record names, record types,
  * SetIdentifiers and health check ids. Every failure says what to pass instead.
+ *
+ * <pre>{@code
+ * Route53Names.hostedZoneId("/hostedzone/Z0123456789ABC");   // "Z0123456789ABC"
+ * Route53Names.recordName("API.example.com", "record name"); // "api.example.com."
+ * }</pre>
  */
 public final class Route53Names {
 

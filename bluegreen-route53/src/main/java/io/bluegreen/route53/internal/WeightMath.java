@@ -16,6 +16,11 @@ import java.util.Map;
  * {@code weight / sum of weights} of the queries, which is turned into whole percents by the
  * largest-remainder method, never showing a record that gets queries as 0%. All-zero weights mean
  * "spread equally" to Route 53 and are read that way; they are never written.
+ *
+ * <pre>{@code
+ * WeightMath.toRecordWeights(TrafficSplit.of(blue, 90, green, 10), List.of(blue, green)); // {blue=90, green=10}
+ * WeightMath.toSplit(Map.of(blue, 200L, green, 55L));                                   // blue=78 green=22
+ * }</pre>
  */
 public final class WeightMath {
 
