@@ -3,8 +3,9 @@ package io.bluegreen.core;
 import static io.bluegreen.core.PlanFixture.BLUE;
 import static io.bluegreen.core.PlanFixture.GREEN;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.InMemoryRouter;
 import java.time.Duration;
 import java.util.function.Function;
@@ -79,12 +80,11 @@ class SwitchPlanValidationTest {
   @MethodSource("badInputs")
   void rejectedBeforeAnyBackendCall(String what, Function<PlanFixture, Object> attempt, String hint) {
     PlanFixture f = new PlanFixture();
-    assertThatThrownBy(() -> attempt.apply(f))
-        .as(what)
-        .isInstanceOf(InvalidConfigurationException.class)
-        .hasMessageContaining(hint);
+    Throwable thrown = catchThrowable(() -> attempt.apply(f));
+    assertThat(thrown).as(what).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(hint);
     assertThat(f.router.requestCount()).as("backend requests after: " + what).isZero();
     assertThat(f.router.writeCount()).isZero();
+    EvidenceLog.badInput("bluegreen-core", what, thrown.getMessage(), f.router.requestCount());
   }
 
   @org.junit.jupiter.api.Test
