@@ -204,6 +204,20 @@ class WeightedRecordRouterWireMockTest {
   }
 
   @Test
+  void theOlderInvalidChangeBatchFormatStillYieldsTheCodeAndMessages() {
+    records(100, 0, 60);
+    fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
+            .withBody(FakeRoute53.template("invalid-change-batch-legacy.xml"))));
+
+    assertThatThrownBy(() -> router().apply(TrafficSplit.allTo(GREEN, BLUE))).isInstanceOfSatisfying(RouterException.class, e -> {
+      assertThat(e.isTransient()).isFalse();
+      assertThat(e.getMessage()).contains("InvalidChangeBatch").contains("but it was not found");
+    });
+  }
+
+  @Test
   void noSuchHostedZoneFailsFast() {
     records(100, 0, 60);
     WeightedRecordRouter router = WeightedRecordRouter.builder(client).hostedZoneId("/hostedzone/Z9MISSING")

@@ -3,7 +3,11 @@ package io.bluegreen.route53.internal;
 import io.bluegreen.core.RouterException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -30,6 +34,9 @@ public final class Route53Errors {
       "PriorRequestNotComplete", "ServiceUnavailable", "InternalFailure", "InternalError", "RequestTimeout",
       "RequestTimeoutException", "RequestExpired");
 
+  private static final Pattern LEGACY_ROOT = Pattern.compile("^\\s*(?:<\\?xml[^>]*\\?>)?\\s*<([A-Za-z]+)[\\s>]");
+  private static final Pattern LEGACY_MESSAGE = Pattern.compile("<Message>([^<]{0,1000})</Message>");
+
   private Route53Errors() {
   }
 
@@ -42,6 +49,23 @@ public final class Route53Errors {
     if (e instanceof AwsServiceException aws) {
       String code = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();
       String message = aws.awsErrorDetails() == null ? aws.getMessage() : aws.awsErrorDetails().errorMessage();
+      if (code == null && aws.awsErrorDetails() != null && aws.awsErrorDetails().rawResponse() != null) {
+        // Route 53 used to send InvalidChangeBatch as <InvalidChangeBatch><Messages><Message>...,
+        // which the SDK does not parse; recover the code and messages from the raw body
+        String raw = aws.awsErrorDetails().rawResponse().asUtf8String();
+        Matcher root = LEGACY_ROOT.matcher(raw);
+        if (root.find() && !"ErrorResponse".equals(root.group(1))) {
+          code = root.group(1);
+        }
+        if (message == null) {
+          List<String> messages = new ArrayList<>();
+          Matcher m = LEGACY_MESSAGE.matcher(raw);
+          while (m.find() && messages.size() < 10) {
+            messages.add(m.group(1));
+          }
+          message = messages.isEmpty() ? null : String.join("; ", messages);
+        }
+      }
       int status = aws.statusCode();
       boolean transientFailure = isTransient(aws, code, status);
       String text = "Route 53 " + operation + " failed: " + (code == null ? "HTTP " + status : code) + ": "
