@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a benchmark harness and prints its figures (nothing here is a pass/fail test).
 #   ./scripts/bench.sh engine [--latency-ms 50 --runs 20 --stages 10]
+#   ./scripts/bench.sh fleet  [--plans 1000 --threads 64 --latency-ms 20]
+#   ./scripts/bench.sh awscli [--runs 5]     # needs Python 3: installs moto + awscli into .venv, starts moto
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-engine}"
@@ -8,8 +10,15 @@ which="${1:-engine}"
 case "$which" in
   engine) main=io.bluegreen.benchmarks.EngineBenchmark ;;
   fleet)  main=io.bluegreen.benchmarks.FleetBenchmark ;;
-  *) echo "usage: $0 engine|fleet [args]" >&2; exit 2 ;;
+  awscli)
+    main=io.bluegreen.benchmarks.AwsCliComparison
+    . scripts/lib/moto.sh
+    ensure_venv "awscli==1.46.3"
+    start_moto
+    export BLUEGREEN_AWS_CLI="$VENV/bin/aws"
+    ;;
+  *) echo "usage: $0 engine|fleet|awscli [args]" >&2; exit 2 ;;
 esac
 mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
   dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
-exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$main" "$@"
+java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$main" "$@"
