@@ -173,9 +173,6 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
       }
       LOG.info("{} changed (resourceVersion {} -> {}) but not its routing: writing {} again on the fresh version",
           object(), rv(read), rv(fresh), wanted);
-      if (splitOf(fresh).equals(wanted)) {
-        return;
-      }
       try {
         T stored = guardedUpdate(withSplit(fresh, wanted));
         logWrite(fresh, stored, now, wanted);

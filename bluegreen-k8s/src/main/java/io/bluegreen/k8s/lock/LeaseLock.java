@@ -8,6 +8,7 @@ import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.bluegreen.k8s.internal.KubeNames;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
@@ -176,6 +177,9 @@ public final class LeaseLock implements RouteLock {
         throw unavailable(routeId, existing, object, null);
       }
       io.fabric8.kubernetes.api.model.coordination.v1.Lease takeOver = client.getKubernetesSerialization().clone(existing);
+      if (takeOver.getSpec() == null) {
+        takeOver.setSpec(new LeaseSpec());
+      }
       int transitions = takeOver.getSpec().getLeaseTransitions() == null ? 0 : takeOver.getSpec().getLeaseTransitions();
       takeOver.getSpec().setHolderIdentity(owner);
       takeOver.getSpec().setAcquireTime(time(now));

@@ -1,12 +1,11 @@
 package io.bluegreen.k8s.support;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
@@ -18,7 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
@@ -86,7 +85,9 @@ public final class MockCluster implements AutoCloseable {
         mixed.shutdown();
       }
     };
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses, recording, false);
+    ObjectMapper mapper = new ObjectMapper();
+    new KubernetesSerialization(mapper, true); // configures the mapper the way fabric8 serializes its models
+    server = new KubernetesMockServer(new Context(mapper), new MockWebServer(), responses, recording, false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), 0);
     } catch (UnknownHostException e) {
@@ -247,18 +248,5 @@ public final class MockCluster implements AutoCloseable {
 
   public HTTPRoute getHttpRoute(String name) {
     return client.resources(HTTPRoute.class).inNamespace(NS).withName(name).get();
-  }
-
-  public Deployment deployment(String name, int desired, long generation, long observed, int updated, int ready, int available, int total) {
-    Deployment d = client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-        .withNewSpec().withReplicas(desired).withNewSelector().addToMatchLabels("app", name).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec().addNewContainer().withName("app")
-        .withImage("example/app:1").endContainer().endSpec().endTemplate().endSpec()
-        .build()).create();
-    d.getMetadata().setGeneration(generation);
-    d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(observed)
-        .withReplicas(total).withUpdatedReplicas(updated).withReadyReplicas(ready).withAvailableReplicas(available).build());
-    return client.apps().deployments().inNamespace(NS).resource(d).update();
   }
 }
