@@ -13,8 +13,9 @@ import java.util.concurrent.TimeoutException;
  * <h2>The contract (checked by {@code RouterContractTest} in bluegreen-testkit)</h2>
  * <ul>
  *   <li>{@link #current()} reads the backend's real state every time; no caching.</li>
- *   <li>{@link #apply(TrafficSplit)} makes at most one backend write, changes nothing but the
- *       weights, and writes nothing when the split is already in place.</li>
+ *   <li>{@link #apply(TrafficSplit)} makes at most one backend write (a fleet router: as few as the
+ *       backend's per-request limits allow), changes nothing but the weights, and writes nothing
+ *       when the split is already in place.</li>
  *   <li>{@link #validate(TrafficSplit)} rejects what the backend cannot express (unknown
  *       environments, weighted splits on an atomic-only router) without any backend call; {@code
  *       apply} calls it first.</li>
@@ -76,7 +77,9 @@ public interface Router {
 
   /**
    * Writes {@code target}: at most one backend write, nothing else changed, nothing written when
-   * the target is already in place. Idempotent.
+   * the target is already in place. Idempotent. (A router managing a fleet of objects may need
+   * several requests when one would exceed the backend's per-request limits; it must then still
+   * make as few as those limits allow, and say so in its documentation.)
    *
    * @param target the split to put in place
    * @throws InvalidConfigurationException if {@link #validate(TrafficSplit)} rejects the split (no backend call made)

@@ -57,6 +57,15 @@ public final class Verification {
     return new Verification(Status.PENDING, Checks.notNull(detail, "detail"), null);
   }
 
+  /**
+   * @param detail what is still pending
+   * @param observed the split read back so far
+   * @return PENDING, carrying what was read
+   */
+  public static Verification pending(String detail, TrafficSplit observed) {
+    return new Verification(Status.PENDING, Checks.notNull(detail, "detail"), Checks.notNull(observed, "observed"));
+  }
+
   /** @return UNSUPPORTED */
   public static Verification unsupported() {
     return UNSUPPORTED;
