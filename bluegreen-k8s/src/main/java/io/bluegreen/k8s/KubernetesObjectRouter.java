@@ -186,11 +186,12 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
   @Override
   public final Verification verify(TrafficSplit expected) {
     T object = readRequired();
-    Verification v = Verification.compare(expected, splitOf(object));
+    TrafficSplit observed = splitOf(object);
+    Verification v = Verification.compare(expected, observed);
     if (v.isVerified()) {
       Optional<String> pending = pendingReason(object, expected);
       if (pending.isPresent()) {
-        return Verification.pending(pending.get());
+        return Verification.pending(pending.get(), observed);
       }
     }
     return v;

@@ -251,6 +251,7 @@ class HttpRouteEndToEndTest {
 
     assertThat(first.status()).isEqualTo(Verification.Status.PENDING);
     assertThat(first.detail()).contains("generation 2 not yet observed by example.com/gateway");
+    assertThat(first.observed()).contains(TrafficSplit.of(BLUE, 90, GREEN, 10));
     assertThat(second.status()).isEqualTo(Verification.Status.PENDING);
     assertThat(second.detail()).contains("backendRefs not resolved by example.com/gateway: BackendNotFound");
     assertThat(third.isVerified()).isTrue();
