@@ -244,8 +244,7 @@ final class PlanRunner {
 
     TrafficSplit before = read(forward, "read before stage " + number);
     if (!before.equals(lastKnown) && !before.equals(lastAttempted)) {
-      emit(new SwitchEvent.DriftDetected(now(), plan.name(), lastKnown, before));
-      throw Stop.drift(new DriftDetectedException(lastKnown, before, router.routeId()));
+      throw drift(new DriftDetectedException(lastKnown, before, router.routeId()));
     }
     lastKnown = before;
     ensureLockHeld();
@@ -255,7 +254,12 @@ final class PlanRunner {
     if (!before.equals(split)) {
       anyWriteAttempted = true;
       lastAttempted = split;
+      TrafficSplit expectedBefore = before;
+      int[] attempt = {0};
       call(forward, "apply " + split, () -> {
+        if (attempt[0]++ > 0 && recheckBeforeRetry(expectedBefore, split)) {
+          return null; // the failed attempt landed after all
+        }
         writes++;
         router.apply(split);
         return null;
@@ -276,6 +280,30 @@ final class PlanRunner {
     bake(GateContext.Phase.STAGE, number, hold, plan.gates());
     stagesCompleted = number;
     emit(new SwitchEvent.StageCompleted(now(), plan.name(), number, split));
+  }
+
+  /**
+   * Before a retried write: read again and make sure nobody else changed the route meanwhile (a
+   * retry must not overwrite another writer). Returns true if the split is already in place.
+   */
+  private boolean recheckBeforeRetry(TrafficSplit expectedBefore, TrafficSplit target) {
+    TrafficSplit now = router.current();
+    lastRead = now;
+    lastReadVerified = false;
+    if (now.equals(target)) {
+      return true;
+    }
+    if (!now.equals(expectedBefore)) {
+      throw new DriftDetectedException(expectedBefore, now, router.routeId());
+    }
+    return false;
+  }
+
+  private Stop drift(DriftDetectedException e) {
+    emit(new SwitchEvent.DriftDetected(now(), plan.name(), e.expected(), e.actual(), e.found()));
+    lastRead = e.actual().orElse(null);
+    lastReadVerified = false;
+    return Stop.drift(e);
   }
 
   private void awaitApproval(int number, Stage stage, TrafficSplit split) throws Stop, InterruptedException {
@@ -426,9 +454,9 @@ final class PlanRunner {
       interrupted = true;
     }
     if (before != null && !before.equals(rollbackTarget) && !before.equals(lastKnown) && !before.equals(lastAttempted)) {
-      emit(new SwitchEvent.DriftDetected(now(), plan.name(), lastKnown, before));
-      DriftDetectedException drift = new DriftDetectedException(lastKnown, before, router.routeId());
-      return finish(Outcome.ABORTED, reason + "; did not roll back because " + drift.getMessage(), drift);
+      DriftDetectedException e = new DriftDetectedException(lastKnown, before, router.routeId());
+      drift(e);
+      return finish(Outcome.ABORTED, reason + "; did not roll back because " + e.getMessage(), e);
     }
     if (!lease.isHeld()) {
       return finish(Outcome.ABORTED, reason + "; did not roll back because the lock on " + router.routeId()
@@ -436,8 +464,21 @@ final class PlanRunner {
     }
     try {
       if (before == null || !before.equals(rollbackTarget)) {
+        TrafficSplit forwardAttempt = lastAttempted;
+        TrafficSplit found = before;
         lastAttempted = rollbackTarget;
+        int[] attempt = {0};
         backward.call("rollback to " + rollbackTarget, () -> {
+          if (attempt[0]++ > 0 && found != null) {
+            TrafficSplit now = router.current();
+            lastRead = now;
+            if (now.equals(rollbackTarget)) {
+              return null; // the failed attempt landed after all
+            }
+            if (!now.equals(found) && !now.equals(forwardAttempt)) {
+              throw new DriftDetectedException(found, now, router.routeId());
+            }
+          }
           writes++;
           router.apply(rollbackTarget);
           return null;
@@ -448,8 +489,7 @@ final class PlanRunner {
       emit(new SwitchEvent.RollbackCompleted(now(), plan.name(), rollbackTarget));
       return finish(Outcome.ROLLED_BACK, reason + "; restored " + rollbackTarget, cause);
     } catch (DriftDetectedException e) {
-      emit(new SwitchEvent.DriftDetected(now(), plan.name(), e.expected(), e.actual()));
-      lastRead = e.actual();
+      drift(e);
       return finish(Outcome.ABORTED, reason + "; did not roll back because " + e.getMessage(), e);
     } catch (RuntimeException | Stop | InterruptedException e) {
       if (e instanceof InterruptedException) {
@@ -525,9 +565,7 @@ final class PlanRunner {
     try {
       return caller.call(what, call);
     } catch (DriftDetectedException e) {
-      emit(new SwitchEvent.DriftDetected(now(), plan.name(), e.expected(), e.actual()));
-      lastRead = e.actual();
-      throw Stop.drift(e);
+      throw drift(e);
     } catch (PreflightException | InvalidConfigurationException e) {
       throw Stop.abort(e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -101,7 +101,7 @@ public final class SwitchResult {
     return target;
   }
 
-  /** @return the split last read from the backend; empty only if no read ever succeeded */
+  /** @return the split last read from the backend; empty only if no read succeeded or the route was left in a state that maps to no split */
   public Optional<TrafficSplit> trafficNow() {
     return Optional.ofNullable(trafficNow);
   }
@@ -186,7 +186,7 @@ public final class SwitchResult {
       case ABORTED -> sb.append(writes == 0 ? " before any write" : "").append(": ").append(reason);
       default -> throw new IllegalStateException(outcome.name());
     }
-    sb.append("; traffic now ").append(trafficNow == null ? "UNKNOWN (no read succeeded)" : trafficNow.toString())
+    sb.append("; traffic now ").append(trafficNow == null ? "UNKNOWN (no read gave a split)" : trafficNow.toString())
         .append(trafficNow == null ? "" : trafficNowVerified ? " (verified)" : " (last read, not verified)");
     if (clientsFollowBy != null && !clientConvergence.isZero()) {
       sb.append("; clients follow by ").append(clientsFollowBy);

@@ -260,7 +260,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     try {
       actual = splitOf(fresh);
     } catch (RouterException unreadable) {
-      return new ForeignChangeException(expected, what, unreadable.getMessage());
+      return new DriftDetectedException(expected, unreadable.getMessage(), what);
     }
     LOG.warn("{} was changed by someone else while switching to a new split: stopping", what);
     return new DriftDetectedException(expected, actual, what);
@@ -283,20 +283,4 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     }
   }
 
-  /** Drift to a state that maps to no split (e.g. a selector value no environment uses). */
-  static final class ForeignChangeException extends DriftDetectedException {
-    private static final long serialVersionUID = 1L;
-    private final String message;
-
-    ForeignChangeException(TrafficSplit expected, String object, String found) {
-      super(expected, null, object);
-      this.message = object + " was changed by someone else while switching, to a state no environment maps to (" + found
-          + "); stopping without writing so as not to fight the other writer. Find who changed it, then re-run the plan";
-    }
-
-    @Override
-    public String getMessage() {
-      return message;
-    }
-  }
 }

@@ -73,7 +73,7 @@ class ConcurrentWriteTest {
         .satisfies(e -> {
           DriftDetectedException d = (DriftDetectedException) e;
           assertThat(d.expected()).isEqualTo(TrafficSplit.allTo(BLUE));
-          assertThat(d.actual()).isEqualTo(TrafficSplit.allTo(RED));
+          assertThat(d.actual()).contains(TrafficSplit.allTo(RED));
         });
     assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "red");
     assertThat(MockCluster.writes(cluster.requestsSince(mark))).hasSize(1); // the rejected one
@@ -124,7 +124,7 @@ class ConcurrentWriteTest {
 
     assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ABORTED);
     assertThat(events.ofType(SwitchEvent.DriftDetected.class)).singleElement()
-        .satisfies(d -> assertThat(d.actual()).isEqualTo(TrafficSplit.allTo(RED)));
+        .satisfies(d -> assertThat(d.actual()).contains(TrafficSplit.allTo(RED)));
     assertThat(events.ofType(SwitchEvent.RollbackStarted.class)).isEmpty();
     assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "red");
   }
@@ -139,7 +139,7 @@ class ConcurrentWriteTest {
 
     assertThatThrownBy(() -> router.apply(TrafficSplit.allTo(GREEN, BLUE, RED)))
         .isInstanceOf(DriftDetectedException.class)
-        .hasMessageContaining("was changed by someone else while switching, to a state no environment maps to")
+        .hasMessageContaining("was changed by someone else").hasMessageContaining("found a state no environment maps to")
         .hasMessageContaining("selects version=hotfix");
     assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "hotfix");
   }

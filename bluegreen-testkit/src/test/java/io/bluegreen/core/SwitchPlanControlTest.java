@@ -205,6 +205,48 @@ class SwitchPlanControlTest {
   }
 
   @Test
+  void aRetriedWriteNeverOverwritesAnotherWriter() {
+    PlanFixture f = new PlanFixture();
+    // the first write of stage 1 fails transiently; meanwhile an operator moves the route by hand
+    f.router.failNextWrites(1, () -> {
+      f.router.changeExternally(split(60, 40));
+      return PlanFixture.transientError("HTTP 503");
+    });
+    SwitchResult r = f.plan().schedule(StageSchedule.targetWeights(Duration.ZERO, 10, 100)).build().execute();
+    assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(r.cause()).get().isInstanceOf(DriftDetectedException.class);
+    assertThat(f.router.peek()).as("the operator's split stands").isEqualTo(split(60, 40));
+    assertThat(f.router.writes()).isEmpty();
+    assertThat(r.trafficNow()).contains(split(60, 40));
+    assertThat(r.events(SwitchEvent.DriftDetected.class)).singleElement()
+        .satisfies(d -> assertThat(d.actual()).contains(split(60, 40)));
+  }
+
+  @Test
+  void aRetriedRollbackNeverOverwritesAnotherWriter() {
+    PlanFixture f = new PlanFixture();
+    f.router.failWritesOf(split(100, 0), 1, () -> {
+      f.router.changeExternally(split(0, 100)); // someone finishes the switch by hand
+      return PlanFixture.transientError("HTTP 500");
+    });
+    SwitchResult r = f.plan().schedule(StageSchedule.canary(10, Duration.ofMinutes(1)))
+        .gate(ScriptedGate.unhealthyDuringStage(1, "down")).build().execute();
+    assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(r.reason()).contains("did not roll back").contains("changed by someone else");
+    assertThat(f.router.peek()).isEqualTo(split(0, 100));
+  }
+
+  @Test
+  void driftToAStateThatMapsToNoSplitIsReportedAsSuch() {
+    PlanFixture f = new PlanFixture();
+    f.router.failNextWrites(1, () -> new DriftDetectedException(split(100, 0), "selector version=canary", f.router.routeId()));
+    SwitchResult r = f.plan().build().execute();
+    assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(r.trafficNow()).isEmpty();
+    assertThat(r.summary()).contains("a state no environment maps to (selector version=canary)").contains("traffic now UNKNOWN");
+  }
+
+  @Test
   void driftDetectedByTheRouterItselfAlsoStops() {
     PlanFixture f = new PlanFixture();
     f.router.failNextWrites(1, () -> new DriftDetectedException(split(100, 0), split(60, 40), f.router.routeId()));

@@ -71,7 +71,7 @@ public final class Slf4jSwitchListener implements SwitchListener {
     } else if (event instanceof SwitchEvent.RetryScheduled e) {
       log.warn("{}{} failed (attempt {}): {}; retrying in {}ms", p, e.operation(), e.attempt(), e.error(), e.backoff().toMillis());
     } else if (event instanceof SwitchEvent.DriftDetected e) {
-      log.error("{}route changed by someone else: expected {} but found {}; stopping", p, e.expected(), e.actual());
+      log.error("{}route changed by someone else: expected {} but found {}; stopping", p, e.expected(), e.found());
     } else if (event instanceof SwitchEvent.RollbackStarted e) {
       log.warn("{}ROLLING BACK to {}: {}", p, e.target(), e.reason());
     } else if (event instanceof SwitchEvent.RollbackCompleted e) {

@@ -194,9 +194,11 @@ public sealed interface SwitchEvent {
    * @param at when
    * @param plan plan name
    * @param expected what this plan last wrote or found
-   * @param actual what the backend holds
+   * @param actual the split the backend holds, if its state maps to one
+   * @param found what the backend holds, described
    */
-  record DriftDetected(Instant at, String plan, TrafficSplit expected, TrafficSplit actual) implements SwitchEvent {
+  record DriftDetected(Instant at, String plan, TrafficSplit expected, Optional<TrafficSplit> actual, String found)
+      implements SwitchEvent {
   }
 
   /**

@@ -137,7 +137,7 @@ final class ProgressListener implements SwitchListener {
     } else if (event instanceof SwitchEvent.RetryScheduled e) {
       return "retry: " + e.operation() + " failed (attempt " + e.attempt() + "): " + e.error();
     } else if (event instanceof SwitchEvent.DriftDetected e) {
-      return "DRIFT: expected " + e.expected() + ", found " + e.actual();
+      return "DRIFT: expected " + e.expected() + ", found " + e.found();
     } else if (event instanceof SwitchEvent.RollbackStarted e) {
       stageEnd = stageEnd == null ? e.at() : stageEnd;
       return "ROLLING BACK to " + e.target() + ": " + e.reason();
