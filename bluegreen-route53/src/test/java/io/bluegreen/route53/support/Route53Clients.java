@@ -24,6 +24,16 @@ public final class Route53Clients {
    * @return a client that never retries by itself
    */
   public static Route53Client create(URI endpoint, RequestCounter counter) {
+    return create(endpoint, counter, Duration.ofSeconds(60));
+  }
+
+  /**
+   * @param endpoint http://127.0.0.1:port
+   * @param counter counts requests (may be null)
+   * @param callTimeout the SDK's per-call timeout (apiCallTimeout): a reply later than this fails the call
+   * @return a client that never retries by itself
+   */
+  public static Route53Client create(URI endpoint, RequestCounter counter, Duration callTimeout) {
     return Route53Client.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
@@ -31,7 +41,7 @@ public final class Route53Clients {
         .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(30)))
         .overrideConfiguration(o -> {
           o.retryStrategy(AwsRetryStrategy.doNotRetry());
-          o.apiCallTimeout(Duration.ofSeconds(60));
+          o.apiCallTimeout(callTimeout);
           if (counter != null) {
             o.addExecutionInterceptor(counter);
           }
