@@ -156,7 +156,7 @@ public final class HealthCheckGate implements HealthGate {
      * @return this builder
      */
     public Builder name(String name) {
-      this.name = Checks.notBlank(name, "name");
+      this.name = Checks.notBlank(name, "HealthCheckGate name");
       return this;
     }
 
