@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
@@ -32,10 +33,15 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * never returning an OIDC client secret. It speaks the AWS Query protocol: form-encoded POSTs with
  * {@code Action=...}, XML answers built from the templates in {@code src/test/resources/elb}.
  *
- * <p>It holds one listener whose DefaultActions are kept flattened exactly as the Query protocol
- * names them ({@code member.2.ForwardConfig.TargetGroups.member.1.Weight}); ModifyListener replaces
- * them with what the request sent (minus write-only secrets, as AWS does), DescribeListeners renders
- * them back as XML.
+ * <p>It holds one listener and one listener rule of that listener, whose actions are kept flattened
+ * exactly as the Query protocol names them ({@code member.2.ForwardConfig.TargetGroups.member.1.Weight});
+ * ModifyListener / ModifyRule replace them with what the request sent (minus write-only secrets, as AWS
+ * does), DescribeListeners / DescribeRules render them back as XML.
+ *
+ * <p>The fake's state is served by one catch-all stub at a low priority ({@link #STATE_PRIORITY}), so a
+ * test can put WireMock stubs of its own in front of it ({@link #server()}, priority 1): a stub that
+ * matches answers instead of the fake (and changes nothing), one that stops matching (a spent scenario)
+ * lets requests through to the fake again.
  */
 public final class FakeElb implements AutoCloseable {
 
@@ -44,6 +50,10 @@ public final class FakeElb implements AutoCloseable {
   public static final String LISTENER = "arn:aws:elasticloadbalancing:us-east-1:" + ACCOUNT + ":listener/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2";
   public static final String BLUE = "arn:aws:elasticloadbalancing:us-east-1:" + ACCOUNT + ":targetgroup/shop-blue/73e2d6bc24d8a067";
   public static final String GREEN = "arn:aws:elasticloadbalancing:us-east-1:" + ACCOUNT + ":targetgroup/shop-green/2453ed029918f21f";
+  public static final String RULE = "arn:aws:elasticloadbalancing:us-east-1:" + ACCOUNT
+      + ":listener-rule/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+  /** The priority of the stub serving the fake's state: stubs at a higher priority (a smaller number) answer first. */
+  public static final int STATE_PRIORITY = 10;
 
   /** A scripted answer for matching requests, used {@code times} times. */
   private static final class Fault {
@@ -70,15 +80,16 @@ public final class FakeElb implements AutoCloseable {
   public final RequestCounter counter = new RequestCounter();
   private final Map<String, String> initialActions;
   private Map<String, String> actions;
+  private final Map<String, String> initialRuleActions;
+  private Map<String, String> ruleActions;
   private final Map<String, List<String[]>> health = new LinkedHashMap<>();
   private final List<Fault> faults = new ArrayList<>();
   private final List<Map<String, String>> requests = new ArrayList<>();
 
   private FakeElb() {
     this.initialActions = loadActions("listener-oidc-sticky.actions");
-    this.actions = new LinkedHashMap<>(initialActions);
-    health.put(BLUE, List.of(new String[] {"10.0.1.10", "healthy", null}, new String[] {"10.0.1.11", "healthy", null}));
-    health.put(GREEN, List.of(new String[] {"10.0.2.10", "healthy", null}, new String[] {"10.0.2.11", "healthy", null}));
+    this.initialRuleActions = loadActions("rule-forward.actions");
+    resetState();
     ResponseDefinitionTransformerV2 transformer = new ResponseDefinitionTransformerV2() {
       @Override
       public ResponseDefinition transform(ServeEvent serveEvent) {
@@ -89,10 +100,42 @@ public final class FakeElb implements AutoCloseable {
       public String getName() {
         return "fake-elb";
       }
+
+      @Override
+      public boolean applyGlobally() {
+        return false; // only the state stub: stubs a test adds answer as they are defined
+      }
     };
     server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().extensions(transformer));
     server.start();
-    server.stubFor(any(anyUrl()).willReturn(ok()));
+    server.stubFor(stateStub());
+  }
+
+  private static MappingBuilder stateStub() {
+    return any(anyUrl()).atPriority(STATE_PRIORITY).willReturn(ok().withTransformers("fake-elb"));
+  }
+
+  private synchronized void resetState() {
+    actions = new LinkedHashMap<>(initialActions);
+    ruleActions = new LinkedHashMap<>(initialRuleActions);
+    health.clear();
+    health.put(BLUE, List.of(new String[] {"10.0.1.10", "healthy", null}, new String[] {"10.0.1.11", "healthy", null}));
+    health.put(GREEN, List.of(new String[] {"10.0.2.10", "healthy", null}, new String[] {"10.0.2.11", "healthy", null}));
+    faults.clear();
+    requests.clear();
+  }
+
+  /**
+   * Back to the state it started in, for tests that share one fake: the listener and rule as they
+   * started, healthy targets, no scripted faults, no stubs but the state stub, scenarios and the
+   * request journal reset. Requests still in flight (a late reply) may finish afterwards.
+   */
+  public void reset() {
+    resetState();
+    server.resetMappings();
+    server.stubFor(stateStub());
+    server.resetScenarios();
+    server.resetRequests();
   }
 
   /** @return a started fake holding the OIDC + sticky listener, all traffic on blue */
@@ -103,6 +146,11 @@ public final class FakeElb implements AutoCloseable {
   /** @return the endpoint */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /** @return the WireMock server, to add stubs in front of the fake (priority 1) and to read its request journal */
+  public WireMockServer server() {
+    return server;
   }
 
   /** @return a counted client with SDK retries off */
@@ -171,6 +219,21 @@ public final class FakeElb implements AutoCloseable {
     return weightsIn(actions, "");
   }
 
+  /** @return the rule's Actions as the fake started, flattened */
+  public Map<String, String> initialRuleActions() {
+    return new TreeMap<>(initialRuleActions);
+  }
+
+  /** @return the rule's Actions now, flattened and sorted */
+  public synchronized Map<String, String> ruleActions() {
+    return new TreeMap<>(ruleActions);
+  }
+
+  /** @return target group ARN to weight in the rule's forward action now */
+  public synchronized Map<String, Integer> ruleWeights() {
+    return weightsIn(ruleActions, "");
+  }
+
   /** @return every request received, as form parameters */
   public synchronized List<Map<String, String>> requests(String action) {
     return requests.stream().filter(r -> action.equals(r.get("Action"))).toList();
@@ -182,6 +245,31 @@ public final class FakeElb implements AutoCloseable {
    */
   public static Map<String, Integer> weightsSent(Map<String, String> params) {
     return weightsIn(params, "DefaultActions.");
+  }
+
+  /**
+   * @param params a ModifyListener or ModifyRule request
+   * @return target group ARN to weight its forward action sends
+   */
+  public static Map<String, Integer> forwardWeightsSent(Map<String, String> params) {
+    return weightsIn(params, params.containsKey("RuleArn") ? "Actions." : "DefaultActions.");
+  }
+
+  /**
+   * @param body a form-encoded request body
+   * @return its parameters
+   */
+  public static Map<String, String> form(String body) {
+    return parseForm(body);
+  }
+
+  /**
+   * @param status the HTTP status
+   * @param code the AWS error code
+   * @return an AWS Query-protocol error response, as ELBv2 sends it
+   */
+  public static ResponseDefinitionBuilder awsError(int status, String code) {
+    return error(status, code, "scripted " + code);
   }
 
   private static Map<String, Integer> weightsIn(Map<String, String> flat, String prefix) {
@@ -232,6 +320,25 @@ public final class FakeElb implements AutoCloseable {
         actions = next;
         yield xml(200, listener("modify-listener.xml"));
       }
+      case "DescribeRules" -> {
+        if (!RULE.equals(params.get("RuleArns.member.1"))) {
+          yield error(400, "RuleNotFound", "One or more rules not found");
+        }
+        yield xml(200, rule("describe-rules.xml"));
+      }
+      case "ModifyRule" -> {
+        if (!RULE.equals(params.get("RuleArn"))) {
+          yield error(400, "RuleNotFound", "One or more rules not found");
+        }
+        Map<String, String> next = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+          if (k.startsWith("Actions.") && !k.endsWith(".ClientSecret") && !k.endsWith(".UseExistingClientSecret")) {
+            next.put(k.substring("Actions.".length()), v);
+          }
+        });
+        ruleActions = next;
+        yield xml(200, rule("modify-rule.xml"));
+      }
       case "DescribeTargetGroups" -> {
         String arn = params.get("TargetGroupArns.member.1");
         if (!health.containsKey(arn)) {
@@ -265,8 +372,12 @@ public final class FakeElb implements AutoCloseable {
         .replace("{{ACTIONS}}", toXml(actions));
   }
 
+  private String rule(String templateName) {
+    return template(templateName).replace("{{RULE}}", RULE).replace("{{ACTIONS}}", toXml(ruleActions));
+  }
+
   private static ResponseDefinitionBuilder error(int status, String code, String message) {
-    return xml(status, template("error.xml").replace("{{TYPE}}", "Sender").replace("{{CODE}}", code).replace("{{MESSAGE}}", escape(message)));
+    return xml(status, template("error.xml").replace("{{TYPE}}", status >= 500 ? "Receiver" : "Sender").replace("{{CODE}}", code).replace("{{MESSAGE}}", escape(message)));
   }
 
   private static ResponseDefinitionBuilder xml(int status, String body) {
