@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * DryRunReport report = plan.dryRun();
  * report.writes().size();          // how many writes a real run would make
- * System.out.println(report.describe());
+ * log.info(report.describe());
  * }</pre>
  */
 public final class DryRunReport {
