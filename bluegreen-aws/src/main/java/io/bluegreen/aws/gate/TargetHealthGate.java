@@ -235,8 +235,12 @@ public final class TargetHealthGate implements HealthGate {
       return this;
     }
 
-    /** @return the gate */
+    /**
+     * @return the gate
+     * @throws InvalidConfigurationException if the client is configured for another region than the target group
+     */
     public TargetHealthGate build() {
+      AlbArns.requireClientRegion(elb, AlbArns.targetGroup(targetGroupArn, "target group ARN"));
       return new TargetHealthGate(this);
     }
   }

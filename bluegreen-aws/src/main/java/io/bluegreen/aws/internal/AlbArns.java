@@ -4,6 +4,8 @@ import io.bluegreen.core.Checks;
 import io.bluegreen.core.InvalidConfigurationException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
  * Parses and checks Elastic Load Balancing v2 ARNs of Application Load Balancer listeners, listener
@@ -113,6 +115,9 @@ public final class AlbArns {
   }
 
   private static String hint(String arn, String expected) {
+    if (expected.equals("targetgroup")) {
+      return targetGroupHint(arn);
+    }
     if (arn.contains(":listener/net/") || arn.contains(":listener-rule/net/") || arn.contains(":listener/gwy/")) {
       return " (it belongs to a Network or Gateway Load Balancer, which cannot split traffic by weight: use an Application Load Balancer)";
     }
@@ -129,5 +134,32 @@ public final class AlbArns {
       return " (it is a load balancer ARN: pass the ARN of one of its listeners or rules)";
     }
     return "";
+  }
+
+  /** Where a target group belongs, router advice would mislead: say what was passed instead. */
+  private static String targetGroupHint(String arn) {
+    String kind = arn.contains(":listener-rule/") ? "a listener rule" : arn.contains(":listener/") ? "a listener"
+        : arn.contains(":loadbalancer/") ? "a load balancer" : null;
+    return kind == null ? "" : " (it is " + kind + " ARN, not a target group's: pass the ARN of the target group whose targets serve this environment)";
+  }
+
+  /**
+   * Rejects a client configured for another region than the resource: every call it made would
+   * answer "not found".
+   *
+   * @param elb the client
+   * @param resource the listener, rule or target group
+   */
+  public static void requireClientRegion(ElasticLoadBalancingV2Client elb, Parsed resource) {
+    Region region;
+    try {
+      region = elb.serviceClientConfiguration() == null ? null : elb.serviceClientConfiguration().region();
+    } catch (RuntimeException notAvailable) {
+      return; // a test double or a wrapper without configuration: nothing to compare
+    }
+    if (region != null && !region.id().equals(resource.region())) {
+      throw new InvalidConfigurationException("the ElasticLoadBalancingV2Client is configured for region " + region.id() + " but "
+          + resource.arn() + " is in " + resource.region() + ": build the client with .region(Region.of(\"" + resource.region() + "\"))");
+    }
   }
 }

@@ -20,7 +20,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
@@ -151,7 +150,7 @@ public final class AlbRouting {
     for (var e : settings.targetGroups.entrySet()) {
       AlbArns.requireSameAccountAndRegion(owner, AlbArns.targetGroup(e.getValue(), "target group"), "target group of " + e.getKey().name());
     }
-    checkClientRegion(elb, owner);
+    AlbArns.requireClientRegion(elb, owner);
     this.targetGroups = Collections.unmodifiableMap(new LinkedHashMap<>(settings.targetGroups));
     Map<String, Environment> byArn = new LinkedHashMap<>();
     targetGroups.forEach((env, arn) -> byArn.put(arn, env));
@@ -161,19 +160,6 @@ public final class AlbRouting {
     this.timeout = AwsRequestOverrideConfiguration.builder().apiCallTimeout(settings.callTimeout).build();
     this.capabilities = RouterCapabilities.builder().weighted(true).granularityPercent(1)
         .maxEnvironments(Math.min(ForwardActions.MAX_TARGET_GROUPS, environments.size())).build();
-  }
-
-  private static void checkClientRegion(ElasticLoadBalancingV2Client elb, AlbArns.Parsed owner) {
-    Region region;
-    try {
-      region = elb.serviceClientConfiguration() == null ? null : elb.serviceClientConfiguration().region();
-    } catch (RuntimeException notAvailable) {
-      return; // a test double or a wrapper without configuration: nothing to compare
-    }
-    if (region != null && !region.id().equals(owner.region())) {
-      throw new InvalidConfigurationException("the ElasticLoadBalancingV2Client is configured for region " + region.id() + " but "
-          + owner.arn() + " is in " + owner.region() + ": build the client with .region(Region.of(\"" + owner.region() + "\"))");
-    }
   }
 
   /** @return the route id */
