@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -37,6 +38,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
@@ -80,7 +82,10 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  *       read back exactly; all-zero weights are never written. The request is split only when
  *       Route 53's per-request limits ({@link ChangeBatchLimits}) demand it, keeping each group in
  *       one request so that it switches atomically. A rollback to weights first read as non-percent
- *       values (say 200/55) writes those exact values back.</li>
+ *       values (say 200/55) writes those exact values back. A request that got no answer (a timeout,
+ *       a lost connection) may still have been applied: when the plan retries and the records
+ *       already read as the target, those groups are written once more, unchanged, so that there is
+ *       a change to wait for INSYNC rather than one the router never saw.</li>
  *   <li><b>Verifies</b> ({@link #verify(TrafficSplit)}): GetChange on the ChangeInfo id of every
  *       request of the last write: PENDING until Route 53 reports INSYNC, then the records are read
  *       back and compared. It never waits itself; the plan polls it with backoff, bounded by its
@@ -122,12 +127,15 @@ public final class WeightedRecordRouter implements Router {
   private final ChangeBatchLimits limits;
   private final RouterCapabilities capabilities;
 
-  /** The split last written and the ids of its requests not yet seen INSYNC. */
+  /**
+   * The split last written, the ids of its requests not yet seen INSYNC, and the groups whose
+   * request got no answer (it may have landed without the router learning its change id).
+   */
   private final AtomicReference<WriteState> lastWrite = new AtomicReference<>();
   /** Per group: weights read that are not plain percents, by the split they read as. */
   private final Map<Key, Map<TrafficSplit, Map<Environment, Long>>> rememberedWeights = new ConcurrentHashMap<>();
 
-  private record WriteState(TrafficSplit split, List<String> pendingChangeIds, int batches) {
+  private record WriteState(TrafficSplit split, List<String> pendingChangeIds, int batches, Set<Key> unanswered) {
   }
 
   /** One group as read: each environment's record and weight, and the split they make. */
@@ -362,12 +370,21 @@ public final class WeightedRecordRouter implements Router {
     validate(target);
     List<Observed> groups = requireOk(read()).groups();
     Map<Environment, Long> percentWeights = WeightMath.toRecordWeights(target, environments);
+    WriteState previous = lastWrite.get();
+    boolean sameTarget = previous != null && previous.split().equals(target);
+    // groups whose last write of this target got no answer: if they read as the target, that write
+    // may have landed with a change id we never saw, so write them again to get one to wait for
+    Set<Key> unanswered = sameTarget ? previous.unanswered() : Set.of();
     List<List<Change>> changes = new ArrayList<>();
+    int rewrites = 0;
     for (Observed o : groups) {
-      if (o.split().equals(target)) {
-        continue;
-      }
       Key key = new Key(o.record().name(), o.record().type().toString());
+      if (o.split().equals(target)) {
+        if (!unanswered.contains(key)) {
+          continue;
+        }
+        rewrites++;
+      }
       Map<Environment, Long> desired = Optional.ofNullable(rememberedWeights.get(key)).map(m -> m.get(target)).orElse(percentWeights);
       WeightMath.checkWritable(desired);
       List<Change> group = new ArrayList<>();
@@ -378,12 +395,15 @@ public final class WeightedRecordRouter implements Router {
       }
       changes.add(group);
     }
-    WriteState previous = lastWrite.get();
-    List<String> carried = previous != null && previous.split().equals(target) ? previous.pendingChangeIds() : List.of();
+    List<String> carried = sameTarget ? previous.pendingChangeIds() : List.of();
     if (changes.isEmpty()) {
-      lastWrite.set(new WriteState(target, carried, previous != null && previous.split().equals(target) ? previous.batches() : 0));
+      lastWrite.set(new WriteState(target, carried, sameTarget ? previous.batches() : 0, Set.of()));
       LOG.debug("{}: {} already in place, nothing written", routeId, target);
       return;
+    }
+    if (rewrites > 0) {
+      LOG.info("{}: the last write of {} got no answer but {} of its record groups already read as {}; writing them again,"
+          + " unchanged, to have a change to wait for INSYNC", routeId, target, rewrites, target);
     }
     if (ChangeBatchPlanner.splitsAGroup(changes, limits)) {
       LOG.warn("{}: a record group alone exceeds {}; its records are written in several requests and switch one request at a time",
@@ -391,6 +411,7 @@ public final class WeightedRecordRouter implements Router {
     }
     List<List<Change>> batches = ChangeBatchPlanner.plan(changes, limits);
     List<String> ids = new ArrayList<>(carried);
+    Set<Key> stillUnanswered = new LinkedHashSet<>(unanswered);
     try {
       for (int i = 0; i < batches.size(); i++) {
         List<Change> batch = batches.get(i);
@@ -404,8 +425,13 @@ public final class WeightedRecordRouter implements Router {
         try {
           info = route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(changeBatch)).changeInfo();
         } catch (SdkException e) {
+          if (!(e instanceof SdkServiceException)) {
+            // no answer from Route 53: the batch may have been applied all the same
+            stillUnanswered.addAll(keysOf(batch));
+          }
           throw Route53Errors.wrap("ChangeResourceRecordSets on zone " + zoneId + " writing " + target + suffix, e);
         }
+        stillUnanswered.removeAll(keysOf(batch));
         LOG.info("{}: wrote {}{}: {} record changes, change {} is {}", routeId, target, suffix, batch.size(),
             info.id(), info.statusAsString());
         if (info.status() != ChangeStatus.INSYNC) {
@@ -413,8 +439,16 @@ public final class WeightedRecordRouter implements Router {
         }
       }
     } finally {
-      lastWrite.set(new WriteState(target, List.copyOf(new LinkedHashSet<>(ids)), batches.size()));
+      lastWrite.set(new WriteState(target, List.copyOf(new LinkedHashSet<>(ids)), batches.size(), Set.copyOf(stillUnanswered)));
     }
+  }
+
+  private static Set<Key> keysOf(List<Change> batch) {
+    Set<Key> keys = new LinkedHashSet<>();
+    for (Change c : batch) {
+      keys.add(new Key(Route53Names.normaliseRead(c.resourceRecordSet().name()), c.resourceRecordSet().typeAsString()));
+    }
+    return keys;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -437,12 +471,17 @@ public final class WeightedRecordRouter implements Router {
               + (state.batches() > 1 ? " (" + pending + " of " + state.batches() + " requests not yet INSYNC)" : ""));
         }
         lastWrite.updateAndGet(s -> s == null || !s.split().equals(expected) ? s
-            : new WriteState(s.split(), s.pendingChangeIds().stream().filter(x -> !x.equals(id)).toList(), s.batches()));
+            : new WriteState(s.split(), s.pendingChangeIds().stream().filter(x -> !x.equals(id)).toList(), s.batches(), s.unanswered()));
       }
     }
     List<Observed> groups = requireOk(read()).groups();
     List<Observed> off = groups.stream().filter(o -> !o.split().equals(expected)).toList();
     if (off.isEmpty()) {
+      if (state != null && state.split().equals(expected) && !state.unanswered().isEmpty()) {
+        LOG.warn("{}: {} reads back, but the request that wrote {} got no answer, so there is no change id to wait for INSYNC;"
+            + " Route 53 DNS servers may serve the previous weights for up to about a minute more (apply it again to get a change"
+            + " to wait for)", routeId, expected, state.unanswered());
+      }
       return Verification.verified(expected.orderedAs(environments));
     }
     if (groups.size() == 1) {

@@ -189,6 +189,62 @@ class WeightedRecordRouterWireMockTest {
   }
 
   @Test
+  void aWriteThatLandsButAnswersAfterTheCallTimeoutIsWrittenAgainWhenRetriedSoThatItsInsyncCanBeAwaited() {
+    records(100, 0, 60);
+    assertThat(router().current()).as("warm-up: load the SDK before calls with a 400 ms timeout").isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    // Route 53 applies the write, but its reply (with the change id) comes after the client gave up
+    fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
+        .inScenario("late").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("spent")
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers("route53-fake").withFixedDelay(1200)));
+    try (Route53Client impatient = Route53Clients.create(fake.endpoint(), null, Duration.ofMillis(400))) {
+      WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
+          .record(NAME, "A", ids("api")).build();
+      TrafficSplit target = TrafficSplit.allTo(GREEN, BLUE);
+
+      assertThatThrownBy(() -> router.apply(target)).isInstanceOfSatisfying(RouterException.class, e -> {
+        assertThat(e.isTransient()).isTrue();
+        assertThat(e.getMessage()).contains("ChangeResourceRecordSets").contains("timed out");
+      });
+      assertThat(fake.weight(NAME, "api-green")).as("the write landed all the same").isEqualTo(100);
+      fake.answerGetChange("PENDING");
+
+      router.apply(target); // the retry: the records already read as the target
+
+      assertThat(writtenWeights()).as("written again, unchanged, to get a change id").containsExactly("0/100", "0/100");
+      assertThat(router.verify(target).status()).as("the new change is PENDING").isEqualTo(Verification.Status.PENDING);
+      assertThat(router.verify(target).isVerified()).isTrue();
+      assertThat(fake.count("GET", GET_CHANGE)).isEqualTo(2);
+
+      router.apply(target);
+      assertThat(fake.writes()).as("once answered, an apply of the split in place writes nothing").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aWriteThatTimesOutWithoutLandingIsWrittenOnceWhenRetried() {
+    records(100, 0, 60);
+    assertThat(router().current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
+        .inScenario("late").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("spent")
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(1200)));
+    try (Route53Client impatient = Route53Clients.create(fake.endpoint(), null, Duration.ofMillis(400))) {
+      WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
+          .record(NAME, "A", ids("api")).build();
+      TrafficSplit target = TrafficSplit.allTo(GREEN, BLUE);
+
+      assertThatThrownBy(() -> router.apply(target)).isInstanceOf(RouterException.class);
+      assertThat(fake.weight(NAME, "api-green")).isZero();
+      router.apply(target);
+      router.apply(target);
+
+      assertThat(fake.writes()).as("the lost write, then one that landed; nothing after").isEqualTo(2);
+      assertThat(router.verify(target).isVerified()).isTrue();
+    }
+  }
+
+  @Test
   void invalidChangeBatchFailsFastWithTheAwsMessageAndNothingChanges() {
     records(100, 0, 60);
     fake.failNext("POST", RRSET, 400, "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted]", 1);

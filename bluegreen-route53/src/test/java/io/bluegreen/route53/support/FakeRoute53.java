@@ -52,7 +52,9 @@ import org.xml.sax.InputSource;
  * Answers ListResourceRecordSets (sorted and paginated like Route 53, with NextRecordIdentifier),
  * ChangeResourceRecordSets (PENDING), GetChange (scripted, then INSYNC), GetHostedZone and
  * GetHealthCheckStatus. Responses are built from the XML templates in {@code src/test/resources/route53}.
- * Failures are scripted as higher-priority WireMock scenario stubs.
+ * Failures are scripted as higher-priority WireMock scenario stubs; a stub answering with
+ * {@code aResponse().withTransformers("route53-fake").withFixedDelay(ms)} gets the fake's real answer
+ * (the request is applied at once) delivered late.
  */
 public final class FakeRoute53 implements AutoCloseable {
 
@@ -233,7 +235,13 @@ public final class FakeRoute53 implements AutoCloseable {
   private final class Handler implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
-      Request req = serveEvent.getRequest();
+      ResponseDefinition answer = answer(serveEvent.getRequest());
+      Integer delay = serveEvent.getResponseDefinition().getFixedDelayMilliseconds();
+      // a stub may ask for the fake's real answer, late: the request is applied at once, the reply waits
+      return delay == null ? answer : ResponseDefinitionBuilder.like(answer).withFixedDelay(delay).build();
+    }
+
+    private ResponseDefinition answer(Request req) {
       String path = req.getUrl().split("\\?")[0];
       String method = req.getMethod().getName();
       Matcher m;
