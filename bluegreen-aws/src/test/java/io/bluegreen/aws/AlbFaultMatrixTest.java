@@ -74,9 +74,9 @@ class AlbFaultMatrixTest {
   private static final Map<String, Integer> ALL_GREEN = Map.of(BLUE, 0, GREEN, 100);
 
   /** Per-call timeout of the routers: small, so that timeout cells stay fast. */
-  private static final Duration CALL_TIMEOUT = Duration.ofMillis(400);
+  private static final Duration CALL_TIMEOUT = Duration.ofMillis(500);
   /** How late a "read timeout" reply comes: well past the call timeout. */
-  private static final int LATE_REPLY_MILLIS = 1200;
+  private static final int LATE_REPLY_MILLIS = 1500;
 
   private static final RetryPolicy FORWARD_RETRY = RetryPolicy.defaults();
   private static final RetryPolicy ROLLBACK_RETRY = RetryPolicy.rollbackDefaults();
