@@ -245,6 +245,21 @@ class WeightedRecordRouterWireMockTest {
   }
 
   @Test
+  void anHtmlErrorPageFromAProxyIsReportedAsSuchNotAsARoute53ErrorCode() {
+    records(100, 0, 60);
+    fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(502).withHeader("Content-Type", "text/html")
+            .withBody("<html>\n<head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1></body>\n</html>")));
+
+    assertThatThrownBy(router()::current).isInstanceOfSatisfying(RouterException.class, e -> {
+      assertThat(e.isTransient()).isTrue();
+      assertThat(e.getMessage()).contains("failed: HTTP 502: the reply is not a Route 53 error document")
+          .contains("<title>502 Bad Gateway</title>").doesNotContain("failed: html");
+    });
+  }
+
+  @Test
   void invalidChangeBatchFailsFastWithTheAwsMessageAndNothingChanges() {
     records(100, 0, 60);
     fake.failNext("POST", RRSET, 400, "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted]", 1);

@@ -34,7 +34,10 @@ public final class Route53Errors {
       "PriorRequestNotComplete", "ServiceUnavailable", "InternalFailure", "InternalError", "RequestTimeout",
       "RequestTimeoutException", "RequestExpired");
 
-  private static final Pattern LEGACY_ROOT = Pattern.compile("^\\s*(?:<\\?xml[^>]*\\?>)?\\s*<([A-Za-z]+)[\\s>]");
+  /** The root element of a Route 53 error document: it carries Route 53's namespace (an HTML page from a proxy does not). */
+  private static final Pattern LEGACY_ROOT =
+      Pattern.compile("^\\s*(?:<\\?xml[^>]*\\?>)?\\s*<([A-Za-z]+)\\s[^>]*xmlns=\"https?://route53\\.amazonaws\\.com/doc/");
+  private static final int MAX_FOREIGN_BODY = 200;
   private static final Pattern LEGACY_MESSAGE = Pattern.compile("<Message>([^<]{0,1000})</Message>");
 
   private Route53Errors() {
@@ -65,6 +68,9 @@ public final class Route53Errors {
           }
           message = messages.isEmpty() ? null : String.join("; ", messages);
         }
+        if (code == null && message == null && !raw.isBlank()) {
+          message = "the reply is not a Route 53 error document (a proxy or load balancer in between?): " + excerpt(raw);
+        }
       }
       int status = aws.statusCode();
       boolean transientFailure = isTransient(aws, code, status);
@@ -88,6 +94,11 @@ public final class Route53Errors {
       return RouterException.transientFailure("Route 53 " + operation + " could not reach Route 53: " + e.getMessage(), e);
     }
     return RouterException.permanentFailure("Route 53 " + operation + " failed: " + e.getMessage(), e);
+  }
+
+  private static String excerpt(String body) {
+    String flat = body.replaceAll("[\\p{Cntrl}\\s]+", " ").trim();
+    return flat.length() <= MAX_FOREIGN_BODY ? flat : flat.substring(0, MAX_FOREIGN_BODY) + "...";
   }
 
   private static boolean isTransient(AwsServiceException aws, String code, int status) {
