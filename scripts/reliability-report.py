@@ -75,14 +75,14 @@ def main():
         o.append(f"{len(faults)} cells over {len(routers)} routers ({', '.join(routers)}); outcomes: "
                  + ", ".join(f"{k} {v}" for k, v in sorted(by_outcome.items()))
                  + f"; cells not as expected: {len(mismatches)}.\n")
-        o.append("| router | fault | injected at | lasting | expected | outcome | traffic after | verified | writes | retries |")
+        o.append("| router | fault | injected at | lasting | expected | outcome | traffic after | verified | write attempts | retries |")
         o.append("|---|---|---|---|---|---|---|---|---|---|")
         order = {"FIRST_READ": 0, "STAGE_WRITE": 1, "ROLLBACK_WRITE": 2}
         for module, r in sorted(faults, key=lambda mr: (mr[1][0], mr[1][1], order.get(mr[1][2], 9), mr[1][3])):
             router, fault, point, persistence, expected, outcome, traffic, verified, writes, retries = (r + [""] * 10)[:10]
             mark = "" if expected == outcome else " **(unexpected)**"
             o.append(f"| {md(router)} | {md(fault)} | {point} | {persistence.lower()} | {expected} | {outcome}{mark} | "
-                     f"{md(traffic)} | {'yes' if verified == 'true' else 'no'} | {writes} | {retries} |")
+                     f"{md(traffic if traffic != "UNKNOWN" else "unchanged (could not be read)")} | {'yes' if verified == 'true' else 'no'} | {writes} | {retries} |")
         o.append("")
 
     if bad:

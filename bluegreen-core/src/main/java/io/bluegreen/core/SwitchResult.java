@@ -186,8 +186,13 @@ public final class SwitchResult {
       case ABORTED -> sb.append(writes == 0 ? " before any write" : "").append(": ").append(reason);
       default -> throw new IllegalStateException(outcome.name());
     }
-    sb.append("; traffic now ").append(trafficNow == null ? "UNKNOWN (no read gave a split)" : trafficNow.toString())
-        .append(trafficNow == null ? "" : trafficNowVerified ? " (verified)" : " (last read, not verified)");
+    if (trafficNow != null) {
+      sb.append("; traffic now ").append(trafficNow).append(trafficNowVerified ? " (verified)" : " (last read, not verified)");
+    } else if (writes == 0) {
+      sb.append("; traffic now UNKNOWN (it could not be read; this plan wrote nothing, so it is where it was)");
+    } else {
+      sb.append("; traffic now UNKNOWN (no read gave a split)");
+    }
     if (clientsFollowBy != null && !clientConvergence.isZero()) {
       sb.append("; clients follow by ").append(clientsFollowBy);
     }
