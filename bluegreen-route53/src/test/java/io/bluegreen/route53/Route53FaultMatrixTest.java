@@ -272,10 +272,11 @@ class Route53FaultMatrixTest {
 
   /**
    * {@link FaultMatrix#check}, with one known exception: a persistent fault at the first read leaves the
-   * plan with no successful read at all, so {@code trafficNow()} is empty and {@code check}'s "the
-   * result must name where traffic is" cannot hold. The row is recorded either way (check records it
-   * before asserting); for that cell the test asserts instead that nothing was written and that the
-   * result says traffic is UNKNOWN rather than guessing.
+   * plan with no successful read at all, so {@code trafficNow()} is empty. A testkit whose check still
+   * insists that the result names a split fails that cell with "the result must name where traffic
+   * is"; the row is recorded either way (check records it before asserting), and for that cell this
+   * test asserts instead that nothing was written and that the result says traffic is UNKNOWN rather
+   * than guessing ({@link #assertRecordsAreWhereTheResultSays} then checks the records are untouched).
    */
   private static void checkCell(Route53Fault fault, Point point, Persistence persistence, SwitchResult result) {
     Throwable failed = catchThrowable(() -> FaultMatrix.check(ROUTER, fault.label, point, persistence, result));
