@@ -5,16 +5,10 @@ import io.bluegreen.aws.internal.AlbRouting;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
-import io.bluegreen.core.PreflightReport;
-import io.bluegreen.core.Router;
-import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
-import io.bluegreen.core.Verification;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -63,13 +57,17 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
  * the listener between the read and the write of one {@code apply} is overwritten (the plan detects
  * drift in weights between stages; keep one writer per listener).
  */
-public final class AlbListenerRouter implements Router {
+public final class AlbListenerRouter extends AlbForwardRouter {
 
   private final String listenerArn;
-  private final AlbRouting routing;
 
   private AlbListenerRouter(Builder b) {
-    this.listenerArn = Checks.notNull(b.listenerArn, "listenerArn");
+    super(routing(b));
+    this.listenerArn = b.listenerArn;
+  }
+
+  private static AlbRouting routing(Builder b) {
+    String listenerArn = Checks.notNull(b.listenerArn, "listenerArn");
     AlbArns.Parsed parsed = AlbArns.listener(listenerArn);
     ElasticLoadBalancingV2Client elb = b.elb;
     String where = "listener " + listenerArn;
@@ -100,7 +98,7 @@ public final class AlbListenerRouter implements Router {
         return "ModifyListener";
       }
     };
-    this.routing = new AlbRouting(elb, store, parsed, where, "aws/alb/" + listenerArn, b.settings);
+    return new AlbRouting(elb, store, parsed, where, "aws/alb/" + listenerArn, b.settings);
   }
 
   /**
@@ -128,69 +126,9 @@ public final class AlbListenerRouter implements Router {
     return listenerArn;
   }
 
-  /** @return environment to target group ARN, in the order given */
-  public Map<Environment, String> targetGroups() {
-    return routing.targetGroups();
-  }
-
-  /** @return healthy targets the target environment needs in preflight */
-  public int minHealthyTargets() {
-    return routing.minHealthyTargets();
-  }
-
-  /**
-   * Reads the listener and returns how long target group stickiness binds a client to a group, if
-   * it is on: after a weight change, clients already bound keep their group for up to that long.
-   *
-   * @return the stickiness duration, empty when group stickiness is off
-   * @throws RouterException if the listener cannot be read
-   */
-  public Optional<Duration> groupStickinessDuration() {
-    return routing.stickiness();
-  }
-
-  /** @return {@code "aws/alb/" + listenerArn} */
-  @Override
-  public String routeId() {
-    return routing.routeId();
-  }
-
-  @Override
-  public List<Environment> environments() {
-    return routing.environments();
-  }
-
-  /** @return weighted at 1%, at most 5 environments (ALB's limit per forward action) */
-  @Override
-  public RouterCapabilities capabilities() {
-    return routing.capabilities();
-  }
-
-  @Override
-  public TrafficSplit current() {
-    return routing.current();
-  }
-
-  @Override
-  public void apply(TrafficSplit target) {
-    validate(target);
-    routing.apply(target);
-  }
-
-  @Override
-  public Verification verify(TrafficSplit expected) {
-    return routing.verify(expected);
-  }
-
-  @Override
-  public PreflightReport preflight(TrafficSplit target) {
-    validate(target);
-    return routing.preflight(target);
-  }
-
   @Override
   public String toString() {
-    return "AlbListenerRouter{" + listenerArn + ", " + routing.targetGroups().keySet() + "}";
+    return "AlbListenerRouter{" + listenerArn + ", " + targetGroups().keySet() + "}";
   }
 
   /**
@@ -207,13 +145,16 @@ public final class AlbListenerRouter implements Router {
    *     .build();
    * }</pre>
    */
-  public static final class Builder {
-    private final ElasticLoadBalancingV2Client elb;
-    private final AlbRouting.Settings settings = new AlbRouting.Settings();
+  public static final class Builder extends AlbForwardRouter.Builder<Builder> {
     private String listenerArn;
 
     private Builder(ElasticLoadBalancingV2Client elb) {
-      this.elb = elb;
+      super(elb);
+    }
+
+    @Override
+    Builder self() {
+      return this;
     }
 
     /**
@@ -223,43 +164,6 @@ public final class AlbListenerRouter implements Router {
     public Builder listenerArn(String arn) {
       AlbArns.listener(arn);
       this.listenerArn = arn;
-      return this;
-    }
-
-    /**
-     * @param environment an environment
-     * @param targetGroupArn its target group, in the listener's account and region
-     * @return this builder
-     */
-    public Builder environment(Environment environment, String targetGroupArn) {
-      settings.environment(environment, targetGroupArn);
-      return this;
-    }
-
-    /**
-     * @param name an environment name, e.g. "blue"
-     * @param targetGroupArn its target group
-     * @return this builder
-     */
-    public Builder environment(String name, String targetGroupArn) {
-      return environment(Environment.of(name), targetGroupArn);
-    }
-
-    /**
-     * @param n healthy targets the target environment's group needs before the first write (default 1; 0 turns the check off)
-     * @return this builder
-     */
-    public Builder minHealthyTargets(int n) {
-      settings.minHealthyTargets(n);
-      return this;
-    }
-
-    /**
-     * @param timeout bound on each AWS call (default 30 s); a timeout is a transient failure the plan retries
-     * @return this builder
-     */
-    public Builder callTimeout(Duration timeout) {
-      settings.callTimeout(timeout);
       return this;
     }
 

@@ -257,8 +257,8 @@ final class PlanRunner {
       TrafficSplit expectedBefore = before;
       int[] attempt = {0};
       call(forward, "apply " + split, () -> {
-        if (attempt[0]++ > 0 && recheckBeforeRetry(expectedBefore, split)) {
-          return null; // the failed attempt landed after all
+        if (attempt[0]++ > 0) {
+          recheckBeforeRetry(expectedBefore, split);
         }
         writes++;
         router.apply(split);
@@ -284,19 +284,17 @@ final class PlanRunner {
 
   /**
    * Before a retried write: read again and make sure nobody else changed the route meanwhile (a
-   * retry must not overwrite another writer). Returns true if the split is already in place.
+   * retry must not overwrite another writer). If the failed attempt landed after all, the retry
+   * still goes to the router, which writes nothing when the split is in place but may need the call
+   * (Route 53 re-sends a write whose reply was lost, to get a change id to wait INSYNC on).
    */
-  private boolean recheckBeforeRetry(TrafficSplit expectedBefore, TrafficSplit target) {
+  private void recheckBeforeRetry(TrafficSplit expectedBefore, TrafficSplit target) {
     TrafficSplit now = router.current();
     lastRead = now;
     lastReadVerified = false;
-    if (now.equals(target)) {
-      return true;
-    }
-    if (!now.equals(expectedBefore)) {
+    if (!now.equals(target) && !now.equals(expectedBefore)) {
       throw new DriftDetectedException(expectedBefore, now, router.routeId());
     }
-    return false;
   }
 
   private Stop drift(DriftDetectedException e) {
@@ -472,10 +470,7 @@ final class PlanRunner {
           if (attempt[0]++ > 0 && found != null) {
             TrafficSplit now = router.current();
             lastRead = now;
-            if (now.equals(rollbackTarget)) {
-              return null; // the failed attempt landed after all
-            }
-            if (!now.equals(found) && !now.equals(forwardAttempt)) {
+            if (!now.equals(rollbackTarget) && !now.equals(found) && !now.equals(forwardAttempt)) {
               throw new DriftDetectedException(found, now, router.routeId());
             }
           }
