@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -109,6 +110,21 @@ class ErrorTranslationTest {
           .hasMessageContaining("could not reach the API server to get Service default/app-service")
           .satisfies(e -> assertThat(((RouterException) e).isTransient()).isTrue());
     }
+  }
+
+  @Test
+  void aRequestThatTimesOutIsTransientAndNotReportedAsUnreachable() {
+    Fixtures.serviceScene(cluster, 1, 0);
+    KubernetesClient impatient = cluster.newClient(cluster.url(), b -> b.withRequestTimeout(300));
+    ServiceSelectorRouter router = ServiceSelectorRouter.builder(impatient).service("app-service").environments(BLUE, GREEN).build();
+    cluster.intercept(r -> r.path().equals(PATH) ? new MockResponse().setResponseCode(200).setBody("{}")
+        .setBodyDelay(Duration.ofMillis(1_000)) : null);
+
+    assertThatThrownBy(router::current).isInstanceOf(RouterException.class)
+        .hasMessageContaining("the API server did not answer in time to get Service default/app-service")
+        .hasMessageContaining("raise the client's requestTimeout")
+        .hasMessageNotContaining("could not reach")
+        .satisfies(e -> assertThat(((RouterException) e).isTransient()).isTrue());
   }
 
   @Test

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -94,7 +96,8 @@ public final class KubeCalls {
 
   /**
    * Classifies a fabric8 failure: transient for 409, 429, 500, 502, 503, 504 and I/O failures or
-   * timeouts; permanent (with what to fix) for everything else.
+   * timeouts (a timeout is not reported as "could not reach": the request may have been served);
+   * permanent (with what to fix) for everything else.
    *
    * @param e the failure
    * @param op what the request did
@@ -137,6 +140,11 @@ public final class KubeCalls {
     if (hasCause(e, InterruptedException.class)) {
       return RouterException.permanentFailure(op.verb() + " " + object + " was interrupted", e);
     }
+    if (code <= 0 && isTimeout(e)) {
+      // the request may have reached the server (a write may have been applied): do not say "could not reach"
+      return RouterException.transientFailure("the API server did not answer in time to " + op.verb() + " " + object + ": "
+          + rootMessage(e) + " (raise the client's requestTimeout if the API server is slow)", e);
+    }
     if (code <= 0 && isIoFailure(e)) {
       return RouterException.transientFailure("could not reach the API server to " + op.verb() + " " + object + ": "
           + rootMessage(e), e);
@@ -159,6 +167,15 @@ public final class KubeCalls {
       return "";
     }
     return "; the API server said: " + s.getMessage();
+  }
+
+  private static boolean isTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isIoFailure(Throwable e) {

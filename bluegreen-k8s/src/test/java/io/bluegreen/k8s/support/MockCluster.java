@@ -23,11 +23,13 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.MockServerExpectation;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +38,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * fabric8's kubernetes-server-mock in CRUD mode on 127.0.0.1, recording every request it receives
@@ -47,8 +50,12 @@ public final class MockCluster implements AutoCloseable {
   public static final String NS = "default";
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
-  /** One request the server received. */
-  public record Request(String method, String path) {
+  /** One request the server received (the body is "" when there was none). */
+  public record Request(String method, String path, String body) {
+    public Request(String method, String path) {
+      this(method, path, "");
+    }
+
     public boolean isWrite() {
       return WRITES.contains(method);
     }
@@ -65,8 +72,19 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /** Answers some requests instead of the store (fault injection); sees every request the server receives. */
+  @FunctionalInterface
+  public interface Interceptor {
+    /**
+     * @param request the request as recorded
+     * @return the response to serve instead of the store's, or null to let the store answer
+     */
+    MockResponse intercept(Request request);
+  }
+
   private final KubernetesMockServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private volatile Interceptor interceptor;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final KubernetesClient client;
 
@@ -76,8 +94,11 @@ public final class MockCluster implements AutoCloseable {
     Dispatcher recording = new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        requests.add(new Request(request.getMethod(), request.getPath()));
-        return mixed.dispatch(request);
+        Request recorded = new Request(request.getMethod(), request.getPath(), bodyOf(request));
+        requests.add(recorded);
+        Interceptor i = interceptor;
+        MockResponse injected = i == null ? null : i.intercept(recorded);
+        return injected != null ? injected : mixed.dispatch(request);
       }
 
       @Override
@@ -96,6 +117,14 @@ public final class MockCluster implements AutoCloseable {
     client = newClient();
   }
 
+  private static String bodyOf(RecordedRequest request) {
+    Buffer body = request.getBody();
+    if (body == null || body.getBytes() == null || body.size() == 0) {
+      return "";
+    }
+    return new String(body.getBytes(), StandardCharsets.UTF_8);
+  }
+
   /** @return a started cluster */
   public static MockCluster start() {
     return new MockCluster();
@@ -108,18 +137,38 @@ public final class MockCluster implements AutoCloseable {
 
   /** @return another client, as a second machine would have; closed with the cluster */
   public KubernetesClient newClient() {
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl("http://127.0.0.1:" + server.getPort())
+    return newClient(url(), b -> { });
+  }
+
+  /**
+   * @param masterUrl where the client sends its requests (the server's {@link #url()}, or a proxy in front of it)
+   * @param tweak changes to the default configuration (fabric8's own retries off, 5 s connect, 10 s request timeout)
+   * @return another client; closed with the cluster
+   */
+  public KubernetesClient newClient(String masterUrl, Consumer<ConfigBuilder> tweak) {
+    ConfigBuilder builder = new ConfigBuilder(Config.empty())
+        .withMasterUrl(masterUrl)
         .withNamespace(NS)
         .withRequestRetryBackoffLimit(0)
         .withConnectionTimeout(5_000)
-        .withRequestTimeout(10_000)
-        .build();
+        .withRequestTimeout(10_000);
+    tweak.accept(builder);
+    Config config = builder.build();
     KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
     synchronized (clients) {
       clients.add(c);
     }
     return c;
+  }
+
+  /** @return the server's base URL, e.g. http://127.0.0.1:41234 */
+  public String url() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  /** @param interceptor answers requests before the store (null: none) */
+  public void intercept(Interceptor interceptor) {
+    this.interceptor = interceptor;
   }
 
   /** @return the mock server's expectation DSL (for fault injection) */
