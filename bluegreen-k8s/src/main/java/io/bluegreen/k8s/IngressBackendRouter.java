@@ -59,7 +59,6 @@ import java.util.stream.Collectors;
  */
 public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> {
 
-  private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern PATH = Pattern.compile("/[\\p{Graph}]{0,1023}");
   private static final String DEFAULT_BACKEND = "(defaultBackend)";
 
@@ -301,9 +300,8 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
      * @return this builder
      */
     public Builder path(String host, String path) {
-      if (host != null && !host.isEmpty() && (host.length() > 253 || !HOST.matcher(host).matches())) {
-        throw new InvalidConfigurationException("host \"" + Checks.printable(host) + "\" is not a valid Ingress host:"
-            + " use a lowercase DNS name such as shop.example.com or *.example.com, or null for rules without host");
+      if (host != null && !host.isEmpty()) {
+        KubeNames.ingressHost(host, "host");
       }
       Checks.notNull(path, "path");
       if (!PATH.matcher(path).matches()) {

@@ -12,6 +12,7 @@ public final class KubeNames {
 
   private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
   private KubeNames() {
@@ -40,7 +41,8 @@ public final class KubeNames {
     Checks.notNull(value, what);
     if (value.length() > 63 || !DNS1123_LABEL.matcher(value).matches()) {
       throw new InvalidConfigurationException(what + " \"" + Checks.printable(value) + "\" is not a valid Kubernetes " + kind
-          + " name: use 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (e.g. \"default\")");
+          + " name: use 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (e.g. \""
+          + ("namespace".equals(kind) ? "default" : "app") + "\")");
     }
     return value;
   }
@@ -114,6 +116,30 @@ public final class KubeNames {
       throw new InvalidConfigurationException(what + " \"" + Checks.printable(value) + "\" is not a valid Kubernetes label key:"
           + " use an optional DNS-subdomain prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with"
           + " a letter or digit (e.g. \"version\" or \"app.kubernetes.io/version\")");
+    }
+    return value;
+  }
+
+  /**
+   * An Ingress rule host: a DNS subdomain (at most 253 characters, dot-separated parts of 1-63
+   * lowercase letters, digits or '-'), optionally with a leading {@code *.}; not an IP address (the API
+   * server rejects IP hosts in Ingress rules).
+   *
+   * @param value the host, not null or empty
+   * @param what its role, for the message
+   * @return the value
+   */
+  public static String ingressHost(String value, String what) {
+    Checks.notNull(value, what);
+    if (IPV4.matcher(value).matches()) {
+      throw new InvalidConfigurationException(what + " \"" + Checks.printable(value) + "\" is an IP address, which an Ingress rule"
+          + " cannot have as host: use the DNS name clients send (e.g. shop.example.com), or null for rules without host");
+    }
+    String name = value.startsWith("*.") ? value.substring(2) : value;
+    if (!isDnsSubdomain(name)) {
+      throw new InvalidConfigurationException(what + " \"" + Checks.printable(value) + "\" is not a valid Ingress host:"
+          + " use a lowercase DNS name such as shop.example.com or *.example.com (at most 253 characters, each dot-separated"
+          + " part 1-63 characters), or null for rules without host");
     }
     return value;
   }
