@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
@@ -64,7 +65,7 @@ public final class MotoRoute53 implements AutoCloseable {
   private Change record(String setId, long weight, String value) {
     return Change.builder().action(ChangeAction.CREATE).resourceRecordSet(ResourceRecordSet.builder()
         .name(recordName).type(RRType.A).setIdentifier(setId).weight(weight).ttl((long) FakeRoute53.TTL_SECONDS)
-        .resourceRecords(r -> r.value(value)).build()).build();
+        .resourceRecords(ResourceRecord.builder().value(value).build()).build()).build();
   }
 
   /** @return a client of the moto server (closed with this) */
