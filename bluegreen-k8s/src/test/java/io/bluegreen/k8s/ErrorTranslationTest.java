@@ -117,7 +117,7 @@ class ErrorTranslationTest {
     Fixtures.serviceScene(cluster, 1, 0);
     KubernetesClient impatient = cluster.newClient(cluster.url(), b -> b.withRequestTimeout(300));
     ServiceSelectorRouter router = ServiceSelectorRouter.builder(impatient).service("app-service").environments(BLUE, GREEN).build();
-    cluster.intercept(r -> r.path().equals(PATH) ? new MockResponse().setResponseCode(200).setBody("{}")
+    cluster.intercept((r, store) -> r.path().equals(PATH) ? new MockResponse().setResponseCode(200).setBody("{}")
         .setBodyDelay(Duration.ofMillis(1_000)) : null);
 
     assertThatThrownBy(router::current).isInstanceOf(RouterException.class)

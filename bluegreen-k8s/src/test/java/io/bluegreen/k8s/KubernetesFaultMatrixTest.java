@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -203,33 +204,33 @@ class KubernetesFaultMatrixTest {
   enum K8sFault {
     HTTP_500("HTTP 500", "failed with HTTP 500") {
       @Override
-      MockResponse response() {
+      MockResponse response(Supplier<MockResponse> store) {
         return status(500, "InternalError", "Internal error occurred: etcdserver: request timed out", null);
       }
     },
     HTTP_503("HTTP 503", "failed with HTTP 503") {
       @Override
-      MockResponse response() {
+      MockResponse response(Supplier<MockResponse> store) {
         return status(503, "ServiceUnavailable", "the server is currently unable to handle the request", null);
       }
     },
     THROTTLED("HTTP 429 (Retry-After " + RETRY_AFTER_SECONDS + " s)", "throttled by the API server (HTTP 429)") {
       @Override
-      MockResponse response() {
+      MockResponse response(Supplier<MockResponse> store) {
         return status(429, "TooManyRequests", "Too many requests, please try again later.", RETRY_AFTER_SECONDS)
             .addHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
       }
     },
     CONNECTION_RESET("connection reset", "could not reach the API server") {
       @Override
-      MockResponse response() {
+      MockResponse response(Supplier<MockResponse> store) {
         throw new UnsupportedOperationException("served by the ResettingProxy");
       }
     },
     READ_TIMEOUT("read timeout (reply after " + LATE_REPLY_MILLIS + " ms, request timeout " + REQUEST_TIMEOUT_MILLIS + " ms)",
         "the API server did not answer in time") {
       @Override
-      MockResponse response() {
+      MockResponse response(Supplier<MockResponse> store) {
         // a body is needed for the mock server to honour the delay; if it ever arrived in time it would still be a failure
         return status(504, "Timeout", "late reply", null).setBodyDelay(Duration.ofMillis(LATE_REPLY_MILLIS));
       }
@@ -242,9 +243,21 @@ class KubernetesFaultMatrixTest {
      */
     CONFLICT("HTTP 409 Conflict", "HTTP 409") {
       @Override
-      MockResponse response() {
+      MockResponse response(Supplier<MockResponse> store) {
         return status(409, "Conflict", "Operation cannot be fulfilled: the object has been modified;"
             + " please apply your changes to the latest version and try again", null);
+      }
+    },
+    /**
+     * Not a matrix fault (the matrix's faulted requests never reach the store): the write is applied by
+     * the store, and its reply comes too late. Only meaningful once, on a write: the retry must find the
+     * split in place and not write it again.
+     */
+    READ_TIMEOUT_APPLIED("read timeout after the write was applied (reply after " + LATE_REPLY_MILLIS + " ms, request timeout "
+        + REQUEST_TIMEOUT_MILLIS + " ms)", "the API server did not answer in time") {
+      @Override
+      MockResponse response(Supplier<MockResponse> store) {
+        return store.get().setBodyDelay(Duration.ofMillis(LATE_REPLY_MILLIS));
       }
     };
 
@@ -256,7 +269,15 @@ class KubernetesFaultMatrixTest {
       this.retryMentions = retryMentions;
     }
 
-    abstract MockResponse response();
+    /**
+     * @param store lets the store apply the request and returns its response
+     * @return what the faulted request gets
+     */
+    abstract MockResponse response(Supplier<MockResponse> store);
+
+    boolean timesOut() {
+      return this == READ_TIMEOUT || this == READ_TIMEOUT_APPLIED;
+    }
 
     /** @return how many requests one failed engine attempt sends into the fault */
     int faultedRequestsPerAttempt(Point point) {
@@ -314,6 +335,9 @@ class KubernetesFaultMatrixTest {
     List<Arguments> cells = new ArrayList<>();
     for (Scene scene : Scene.values()) {
       for (K8sFault fault : K8sFault.values()) {
+        if (fault == K8sFault.READ_TIMEOUT_APPLIED) {
+          continue;
+        }
         for (Point point : Point.values()) {
           for (Persistence persistence : Persistence.values()) {
             cells.add(Arguments.of(scene, fault, point, persistence, FaultMatrix.expected(point, persistence)));
@@ -352,7 +376,7 @@ class KubernetesFaultMatrixTest {
         RetryPolicy rollbackRetry = persistence == Persistence.PERSISTENT ? PERSISTENT_ROLLBACK_RETRY : ROLLBACK_RETRY;
         Run cellRun = runCell(cluster, scene, fault, point, persistence, injection, rollbackRetry);
         SwitchResult result = cellRun.result();
-        if (fault == K8sFault.READ_TIMEOUT && run == 1 && spuriousTimeouts(scene, point, persistence, rollbackRetry, result)) {
+        if (fault.timesOut() && run == 1 && spuriousTimeouts(scene, point, persistence, rollbackRetry, result)) {
           // an unfaulted request took longer than the 500 ms request timeout (a loaded machine): the cell
           // did not test what it means to; run it once more rather than record a row about the machine
           System.err.println("re-running " + scene + " / " + fault.name() + " / " + point + " / " + persistence
@@ -368,6 +392,43 @@ class KubernetesFaultMatrixTest {
     }
   }
 
+  static Stream<Arguments> appliedWrites() {
+    return Stream.of(Scene.values()).flatMap(scene -> Stream.of(Point.STAGE_WRITE, Point.ROLLBACK_WRITE).map(point -> Arguments.of(scene, point)));
+  }
+
+  /**
+   * A write whose reply never comes although the API server applied it: the engine retries (one
+   * RetryScheduled, after re-reading the route for drift), and the router, which reads the object
+   * before writing, finds the split in place and sends no second PUT. Recorded as an extra ONCE row
+   * ("read timeout after the write was applied"); its "writes" column counts the engine's calls to
+   * {@code apply} (2), not PUTs (1).
+   */
+  @ParameterizedTest(name = "{0} / timed-out write that was applied, at {1}")
+  @MethodSource("appliedWrites")
+  void aTimedOutWriteThatWasAppliedIsNotWrittenAgain(Scene scene, Point point) {
+    K8sFault fault = K8sFault.READ_TIMEOUT_APPLIED;
+    for (int run = 1; ; run++) {
+      try (MockCluster cluster = MockCluster.start()) {
+        Injection injection = new Injection(target(scene, point), Persistence.ONCE);
+        Run cellRun = runCell(cluster, scene, fault, point, Persistence.ONCE, injection, ROLLBACK_RETRY);
+        SwitchResult result = cellRun.result();
+        if (run == 1 && spuriousTimeouts(scene, point, Persistence.ONCE, ROLLBACK_RETRY, result)) {
+          System.err.println("re-running " + scene + " / " + fault.name() + " / " + point + ": an unfaulted request timed out: "
+              + result.events(SwitchEvent.RetryScheduled.class));
+          continue;
+        }
+        List<MockCluster.Request> requests = cluster.requestsSince(cellRun.firstRequest());
+        assertFaultWasServed(scene, fault, point, Persistence.ONCE, injection, ROLLBACK_RETRY, result, requests);
+        int share = point == Point.STAGE_WRITE ? scene.faultedStageShare() : 0;
+        assertThat(requests.stream().filter(r -> r.method().equals("PUT") && r.resourcePath().equals(scene.objectPath)
+            && scene.greenShare(r.body()) == share)).as("the applied write is not sent again: " + result.summary()).hasSize(1);
+        checkCell(scene, fault, point, Persistence.ONCE, result);
+        assertObjectIsWhereTheResultSays(scene, cluster, result, requests);
+        return;
+      }
+    }
+  }
+
   /** A plan's result, and the index of the first request it made. */
   private record Run(SwitchResult result, int firstRequest) {
   }
@@ -376,13 +437,13 @@ class KubernetesFaultMatrixTest {
       Injection injection, RetryPolicy rollbackRetry) {
     ResettingProxy proxy = fault == K8sFault.CONNECTION_RESET ? ResettingProxy.start(cluster.url(), injection) : null;
     try {
-      int timeout = fault == K8sFault.READ_TIMEOUT ? REQUEST_TIMEOUT_MILLIS : GENEROUS_TIMEOUT_MILLIS;
+      int timeout = fault.timesOut() ? REQUEST_TIMEOUT_MILLIS : GENEROUS_TIMEOUT_MILLIS;
       KubernetesClient client = cluster.newClient(proxy != null ? proxy.url() : cluster.url(),
           b -> b.withRequestTimeout(timeout).withConnectionTimeout(2_000));
       Router router = scene.router(cluster, client);
       int mark = cluster.requestCount();
       if (proxy == null) {
-        cluster.intercept(request -> injection.test(request) ? fault.response() : null);
+        cluster.intercept((request, store) -> injection.test(request) ? fault.response(store) : null);
       }
       VirtualClock clock = VirtualClock.create();
       SwitchPlan plan = SwitchPlan.builder()
@@ -414,7 +475,7 @@ class KubernetesFaultMatrixTest {
   private static boolean spuriousTimeouts(Scene scene, Point point, Persistence persistence, RetryPolicy rollbackRetry,
       SwitchResult result) {
     long timeouts = result.events(SwitchEvent.RetryScheduled.class).stream()
-        .filter(r -> r.error().contains(K8sFault.READ_TIMEOUT.retryMentions)).count();
+        .filter(r -> r.error().contains("did not answer in time")).count();
     int attempts = point == Point.ROLLBACK_WRITE ? rollbackRetry.maxAttempts() : FORWARD_RETRY.maxAttempts();
     return timeouts > (persistence == Persistence.ONCE ? 1 : attempts - 1);
   }

@@ -39,6 +39,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * fabric8's kubernetes-server-mock in CRUD mode on 127.0.0.1, recording every request it receives
@@ -77,9 +78,10 @@ public final class MockCluster implements AutoCloseable {
   public interface Interceptor {
     /**
      * @param request the request as recorded
+     * @param store lets the store handle the request (it changes the store) and returns its response, e.g. to serve it late
      * @return the response to serve instead of the store's, or null to let the store answer
      */
-    MockResponse intercept(Request request);
+    MockResponse intercept(Request request, Supplier<MockResponse> store);
   }
 
   private final KubernetesMockServer server;
@@ -97,7 +99,7 @@ public final class MockCluster implements AutoCloseable {
         Request recorded = new Request(request.getMethod(), request.getPath(), bodyOf(request));
         requests.add(recorded);
         Interceptor i = interceptor;
-        MockResponse injected = i == null ? null : i.intercept(recorded);
+        MockResponse injected = i == null ? null : i.intercept(recorded, () -> mixed.dispatch(request));
         return injected != null ? injected : mixed.dispatch(request);
       }
 
