@@ -72,6 +72,7 @@ final class PlanRunner {
   private boolean lastReadVerified;
   private Instant lastVerifiedAt;
   private boolean anyWriteAttempted;
+  private boolean snapshotAccepted;
   private int writes;
   private int stagesCompleted;
   private int currentStage;
@@ -143,10 +144,14 @@ final class PlanRunner {
     if (drift) {
       return finish(Outcome.ABORTED, reason, cause);
     }
-    if (!wantsRollback || !anyWriteAttempted) {
-      return finish(Outcome.ABORTED, reason + (anyWriteAttempted ? "" : "; nothing was written"), cause);
+    // an explicit rollbackTo (e.g. "all on blue" when resuming after a crash) is restored on any
+    // failure, even one before this run's first write, once the route was read and accepted
+    boolean explicitTarget = plan.rollbackTo().isPresent() && snapshotAccepted && !snapshot.equals(rollbackTarget)
+        && lease != null && lease.isHeld();
+    if (explicitTarget || (wantsRollback && anyWriteAttempted)) {
+      return rollback(reason, cause);
     }
-    return rollback(reason, cause);
+    return finish(Outcome.ABORTED, reason + (anyWriteAttempted ? "" : "; nothing was written"), cause);
   }
 
   private void forwardRun() throws Stop, InterruptedException {
@@ -155,6 +160,7 @@ final class PlanRunner {
     rollbackTarget = plan.rollbackTo().orElse(snapshot);
     emit(new SwitchEvent.SnapshotTaken(now(), plan.name(), snapshot));
     checkSnapshot(snapshot);
+    snapshotAccepted = true;
 
     List<Stage> stages = plan.schedule().stages();
     int currentTo = snapshot.weightOf(to);

@@ -86,7 +86,8 @@ public final class SwitchPlan {
     RouterCapabilities caps = Checks.notNull(router.capabilities(), "router.capabilities()");
     if (!caps.isWeighted() && schedule.isWeighted()) {
       throw new InvalidConfigurationException("schedule " + schedule + " has intermediate stages but " + router.routeId()
-          + " is atomic-only (" + caps + "): use StageSchedule.allAtOnce(), or a weighted router for staged switching");
+          + " is atomic-only (it can only send all traffic to one environment): use StageSchedule.allAtOnce(), or a weighted"
+          + " router for staged switching");
     }
     for (Stage s : schedule.stages()) {
       router.validate(TrafficSplit.between(from, to, s.targetWeight()));

@@ -60,6 +60,28 @@ class SwitchPlanRollbackTest {
   }
 
   @Test
+  void anExplicitRollbackTargetIsRestoredEvenWhenTheResumedRunFailsBeforeItsFirstWrite() {
+    PlanFixture f = PlanFixture.startingAt(split(50, 50)); // left half-way by a crashed run
+    SwitchResult r = f.plan().schedule(StageSchedule.targetWeights(Duration.ofMinutes(1), 25, 50, 75, 100))
+        .rollbackTo(split(100, 0))
+        .preSwitchGate(ScriptedGate.sequence(GateResult.unhealthy("green is crash-looping"))).build().execute();
+    assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(r.reason()).contains("green is crash-looping");
+    assertThat(f.router.writes()).containsExactly(split(100, 0));
+    assertThat(r.trafficNow()).contains(split(100, 0));
+  }
+
+  @Test
+  void withoutAnExplicitTargetAFailureBeforeTheFirstWriteLeavesTrafficWhereItWas() {
+    PlanFixture f = PlanFixture.startingAt(split(50, 50));
+    SwitchResult r = f.plan().schedule(StageSchedule.targetWeights(Duration.ofMinutes(1), 25, 50, 75, 100))
+        .preSwitchGate(ScriptedGate.sequence(GateResult.unhealthy("green is crash-looping"))).build().execute();
+    assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(f.router.writeCount()).isZero();
+    assertThat(r.trafficNow()).contains(split(50, 50));
+  }
+
+  @Test
   void permanentWriteErrorMidPlanRollsBack() {
     PlanFixture f = new PlanFixture();
     f.router.failWritesOf(split(50, 50), 1, () -> permanentError("AccessDenied: not allowed to modify"));
