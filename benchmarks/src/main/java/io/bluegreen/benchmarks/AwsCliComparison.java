@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEnum;
 
@@ -130,7 +131,7 @@ public final class AwsCliComparison {
   private static String targetGroup(ElasticLoadBalancingV2Client elb, String vpc, String name) {
     String arn = elb.createTargetGroup(r -> r.name(name).protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpc).targetType(TargetTypeEnum.IP))
         .targetGroups().get(0).targetGroupArn();
-    elb.registerTargets(r -> r.targetGroupArn(arn).targets(t -> t.id("10.9.1.10").port(8080)));
+    elb.registerTargets(r -> r.targetGroupArn(arn).targets(TargetDescription.builder().id("10.9.1.10").port(8080).build()));
     return arn;
   }
 

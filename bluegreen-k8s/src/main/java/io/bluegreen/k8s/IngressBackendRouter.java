@@ -279,15 +279,7 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
      * @return this builder
      */
     public Builder service(Environment environment, String serviceName) {
-      Checks.notNull(environment, "environment");
-      KubeNames.serviceName(serviceName, "service of environment " + environment.name());
-      if (services.containsKey(environment)) {
-        throw new InvalidConfigurationException("environment " + environment.name() + " is mapped twice: map each environment once");
-      }
-      if (services.containsValue(serviceName)) {
-        throw new InvalidConfigurationException("Service " + serviceName + " is mapped to two environments: give each its own Service");
-      }
-      services.put(environment, serviceName);
+      KubeNames.mapService(services, environment, serviceName);
       return this;
     }
 

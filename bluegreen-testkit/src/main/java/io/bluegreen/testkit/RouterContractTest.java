@@ -80,8 +80,9 @@ public abstract class RouterContractTest {
       return Duration.ofMillis(100);
     }
 
+    /** Releases the backend (default: nothing to release). */
     @Override
-    default void close() throws Exception {
+    default void close() {
     }
 
     /**
@@ -122,8 +123,17 @@ public abstract class RouterContractTest {
         }
 
         @Override
-        public void close() throws Exception {
-          close.close();
+        public void close() {
+          try {
+            close.close();
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+              Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("could not release the contract test's backend: " + e, e);
+          }
         }
       };
     }

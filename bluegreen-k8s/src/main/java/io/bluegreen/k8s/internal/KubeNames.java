@@ -1,7 +1,9 @@
 package io.bluegreen.k8s.internal;
 
 import io.bluegreen.core.Checks;
+import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -61,6 +63,26 @@ public final class KubeNames {
           + " use 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (e.g. \"app-green\")");
     }
     return value;
+  }
+
+  /**
+   * Adds an environment's Service to a mapping, checking the name and that each environment and each
+   * Service is mapped once.
+   *
+   * @param services the mapping being built
+   * @param environment the environment
+   * @param serviceName its Service
+   */
+  public static void mapService(Map<Environment, String> services, Environment environment, String serviceName) {
+    Checks.notNull(environment, "environment");
+    serviceName(serviceName, "service of environment " + environment.name());
+    if (services.containsKey(environment)) {
+      throw new InvalidConfigurationException("environment " + environment.name() + " is mapped twice: map each environment once");
+    }
+    if (services.containsValue(serviceName)) {
+      throw new InvalidConfigurationException("Service " + serviceName + " is mapped to two environments: give each its own Service");
+    }
+    services.put(environment, serviceName);
   }
 
   /**
