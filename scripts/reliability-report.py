@@ -67,8 +67,10 @@ def main():
                  "Expected: a fault injected once is absorbed by a retry (COMPLETED, or ROLLED_BACK for the "
                  "rollback cells); a persistent fault at the first read stops the plan before any write "
                  "(ABORTED), at a stage write ends ROLLED_BACK, and at the rollback write ends ROLLBACK_FAILED "
-                 "with the split last read. In every cell the result names where traffic is, and COMPLETED / "
-                 "ROLLED_BACK end on a verified split.\n")
+                 "with the split last read. In every cell the result names where traffic is (or, when the route "
+                 "could never be read, that nothing was written), and COMPLETED / ROLLED_BACK end on a "
+                 "verified split. \"write attempts\" counts calls to the router's apply, failed ones included; "
+                 "the atomic Kubernetes routers have one stage, so their stage and rollback cells use stage 1.\n")
         by_outcome = collections.Counter(r[5] for _, r in faults)
         mismatches = [r for _, r in faults if r[4] != r[5]]
         routers = sorted({r[0] for _, r in faults})
@@ -82,7 +84,7 @@ def main():
             router, fault, point, persistence, expected, outcome, traffic, verified, writes, retries = (r + [""] * 10)[:10]
             mark = "" if expected == outcome else " **(unexpected)**"
             o.append(f"| {md(router)} | {md(fault)} | {point} | {persistence.lower()} | {expected} | {outcome}{mark} | "
-                     f"{md(traffic if traffic != "UNKNOWN" else "unchanged (could not be read)")} | {'yes' if verified == 'true' else 'no'} | {writes} | {retries} |")
+                     f"{md(traffic if traffic != 'UNKNOWN' else 'unchanged (could not be read)')} | {'yes' if verified == 'true' else 'no'} | {writes} | {retries} |")
         o.append("")
 
     if bad:
