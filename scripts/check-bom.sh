@@ -3,7 +3,7 @@
 # published module, against what `mvn install` put in the local repository.
 set -euo pipefail
 cd "$(dirname "$0")/../bluegreen-bom/src/it/consumer"
-version=$(sed -n "s:.*<version>\(.*\)</version>.*:\1:p" ../../../../pom.xml | head -1)
+version=$(grep -m1 -o "<version>[^<]*</version>" ../../../../pom.xml | sed "s/<[^>]*>//g")
 trap 'rm -rf target' EXIT
 mvn -B -q -Dbluegreen.version="$version" package dependency:build-classpath -Dmdep.outputFile=target/cp.txt
 java -cp "target/bom-consumer-1.jar:$(cat target/cp.txt)" consumer.UsesEveryModule >/dev/null
