@@ -343,24 +343,17 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
    *     .namespace("default").httpRoute("app").service(blue, "app-blue").service(green, "app-green").build();
    * }</pre>
    */
-  public static final class Builder {
-    private final KubernetesClient client;
-    private String namespace;
+  public static final class Builder extends ServiceBackendsBuilder<Builder> {
     private String route;
-    private final Map<Environment, String> services = new LinkedHashMap<>();
     private final Map<Environment, Integer> ports = new LinkedHashMap<>();
     private final Set<String> ruleNames = new LinkedHashSet<>();
 
     private Builder(KubernetesClient client) {
-      this.client = Checks.notNull(client, "client");
+      super(client);
     }
 
-    /**
-     * @param namespace the namespace of the HTTPRoute and the Services (default: the client's namespace, else "default")
-     * @return this builder
-     */
-    public Builder namespace(String namespace) {
-      this.namespace = KubeNames.namespace(namespace, "namespace");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -370,16 +363,6 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
      */
     public Builder httpRoute(String name) {
       this.route = KubeNames.objectName(name, "httpRoute");
-      return this;
-    }
-
-    /**
-     * @param environment an environment
-     * @param serviceName the Service that serves it (same namespace as the route)
-     * @return this builder
-     */
-    public Builder service(Environment environment, String serviceName) {
-      KubeNames.mapService(services, environment, serviceName);
       return this;
     }
 
@@ -413,17 +396,7 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
 
     /** @return the router */
     public HttpRouteRouter build() {
-      if (route == null) {
-        throw new InvalidConfigurationException("httpRoute is not set: call httpRoute(\"<name of the HTTPRoute to switch>\")");
-      }
-      if (services.size() < 2) {
-        throw new InvalidConfigurationException("HttpRouteRouter for " + route + " maps " + services.size()
-            + " environment(s): map at least two with service(environment, serviceName)");
-      }
-      if (namespace == null) {
-        namespace = ServiceSelectorRouter.defaultNamespace(client);
-      }
-      return new HttpRouteRouter(this, List.copyOf(services.keySet()));
+      return new HttpRouteRouter(this, checkBackends("HttpRouteRouter", "HTTPRoute", route, "httpRoute"));
     }
   }
 }

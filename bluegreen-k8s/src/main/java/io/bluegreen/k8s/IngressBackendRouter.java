@@ -244,23 +244,16 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
    *     .namespace("default").ingress("app").service(blue, "app-blue").service(green, "app-green").build();
    * }</pre>
    */
-  public static final class Builder {
-    private final KubernetesClient client;
-    private String namespace;
+  public static final class Builder extends ServiceBackendsBuilder<Builder> {
     private String ingress;
-    private final Map<Environment, String> services = new LinkedHashMap<>();
     private final Set<String> paths = new LinkedHashSet<>();
 
     private Builder(KubernetesClient client) {
-      this.client = Checks.notNull(client, "client");
+      super(client);
     }
 
-    /**
-     * @param namespace the namespace of the Ingress and the Services (default: the client's namespace, else "default")
-     * @return this builder
-     */
-    public Builder namespace(String namespace) {
-      this.namespace = KubeNames.namespace(namespace, "namespace");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -270,16 +263,6 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
      */
     public Builder ingress(String name) {
       this.ingress = KubeNames.objectName(name, "ingress");
-      return this;
-    }
-
-    /**
-     * @param environment an environment
-     * @param serviceName the Service that serves it (same namespace as the Ingress)
-     * @return this builder
-     */
-    public Builder service(Environment environment, String serviceName) {
-      KubeNames.mapService(services, environment, serviceName);
       return this;
     }
 
@@ -318,17 +301,7 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
 
     /** @return the router */
     public IngressBackendRouter build() {
-      if (ingress == null) {
-        throw new InvalidConfigurationException("ingress is not set: call ingress(\"<name of the Ingress to switch>\")");
-      }
-      if (services.size() < 2) {
-        throw new InvalidConfigurationException("IngressBackendRouter for " + ingress + " maps " + services.size()
-            + " environment(s): map at least two with service(environment, serviceName)");
-      }
-      if (namespace == null) {
-        namespace = ServiceSelectorRouter.defaultNamespace(client);
-      }
-      return new IngressBackendRouter(this, List.copyOf(services.keySet()));
+      return new IngressBackendRouter(this, checkBackends("IngressBackendRouter", "Ingress", ingress, "ingress"));
     }
   }
 }

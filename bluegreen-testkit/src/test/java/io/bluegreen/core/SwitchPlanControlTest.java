@@ -18,19 +18,23 @@ class SwitchPlanControlTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
+  /** Starts the plan in the background and returns once a stage waits for approval. */
+  private static SwitchExecution startAndAwaitApproval(SwitchPlan.Builder builder) throws InterruptedException {
+    CountDownLatch waiting = new CountDownLatch(1);
+    SwitchExecution run = builder.listener(e -> {
+      if (e instanceof SwitchEvent.ApprovalRequested) {
+        waiting.countDown();
+      }
+    }).build().start();
+    assertThat(waiting.await(10, TimeUnit.SECONDS)).as("a stage waits for approval").isTrue();
+    return run;
+  }
+
   @Test
   void approvalPausesUntilApproved() throws Exception {
     PlanFixture f = new PlanFixture();
-    CountDownLatch waiting = new CountDownLatch(1);
-    SwitchPlan plan = f.plan()
-        .schedule(StageSchedule.targetWeights(Duration.ofMinutes(1), 10, 100).withApprovalBefore(2, null))
-        .listener(e -> {
-          if (e instanceof SwitchEvent.ApprovalRequested) {
-            waiting.countDown();
-          }
-        }).build();
-    SwitchExecution run = plan.start();
-    assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    SwitchExecution run = startAndAwaitApproval(f.plan()
+        .schedule(StageSchedule.targetWeights(Duration.ofMinutes(1), 10, 100).withApprovalBefore(2, null)));
     assertThat(run.awaitingApproval()).contains(2);
     assertThat(f.router.peek()).as("stage 2 not applied before approval").isEqualTo(split(90, 10));
     assertThat(run.approve()).isTrue();
@@ -43,15 +47,7 @@ class SwitchPlanControlTest {
   @Test
   void abortWhileWaitingForApprovalRollsBack() throws Exception {
     PlanFixture f = new PlanFixture();
-    CountDownLatch waiting = new CountDownLatch(1);
-    SwitchPlan plan = f.plan().schedule(StageSchedule.targetWeights(Duration.ZERO, 25, 100).withApprovalBefore(2, null))
-        .listener(e -> {
-          if (e instanceof SwitchEvent.ApprovalRequested) {
-            waiting.countDown();
-          }
-        }).build();
-    SwitchExecution run = plan.start();
-    assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    SwitchExecution run = startAndAwaitApproval(f.plan().schedule(StageSchedule.targetWeights(Duration.ZERO, 25, 100).withApprovalBefore(2, null)));
     run.abort("release manager said no");
     SwitchResult r = run.await(WAIT);
     assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -62,15 +58,7 @@ class SwitchPlanControlTest {
   @Test
   void abortBeforeTheFirstWriteWritesNothing() throws Exception {
     PlanFixture f = new PlanFixture();
-    CountDownLatch waiting = new CountDownLatch(1);
-    SwitchPlan plan = f.plan().schedule(StageSchedule.allAtOnce().withApprovalBefore(1, null))
-        .listener(e -> {
-          if (e instanceof SwitchEvent.ApprovalRequested) {
-            waiting.countDown();
-          }
-        }).build();
-    SwitchExecution run = plan.start();
-    assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    SwitchExecution run = startAndAwaitApproval(f.plan().schedule(StageSchedule.allAtOnce().withApprovalBefore(1, null)));
     run.abort("change freeze");
     SwitchResult r = run.await(WAIT);
     assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
