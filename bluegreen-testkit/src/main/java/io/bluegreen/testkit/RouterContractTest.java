@@ -80,6 +80,72 @@ public abstract class RouterContractTest {
       return Duration.ofMillis(100);
     }
 
+    /**
+     * A second writer on the same backend, for the kit's drift and no-caching checks. Return one
+     * that changes the backend with a direct client call (never through {@link #router()}); the
+     * checks that need it are skipped, with a message, while this is empty.
+     *
+     * @return the out-of-band writer, if the fixture has one
+     */
+    default java.util.Optional<OutOfBandWriter> outOfBand() {
+      return java.util.Optional.empty();
+    }
+
+    /**
+     * @param writer changes the backend behind the router's back
+     * @return this fixture with {@link #outOfBand()} set
+     */
+    default RouterFixture withOutOfBand(OutOfBandWriter writer) {
+      java.util.Objects.requireNonNull(writer, "writer");
+      RouterFixture self = this;
+      return new RouterFixture() {
+        @Override
+        public Router router() {
+          return self.router();
+        }
+
+        @Override
+        public Environment blue() {
+          return self.blue();
+        }
+
+        @Override
+        public Environment green() {
+          return self.green();
+        }
+
+        @Override
+        public long backendRequests() {
+          return self.backendRequests();
+        }
+
+        @Override
+        public long backendWrites() {
+          return self.backendWrites();
+        }
+
+        @Override
+        public int maxVerifyPolls() {
+          return self.maxVerifyPolls();
+        }
+
+        @Override
+        public Duration verifyPollInterval() {
+          return self.verifyPollInterval();
+        }
+
+        @Override
+        public java.util.Optional<OutOfBandWriter> outOfBand() {
+          return java.util.Optional.of(writer);
+        }
+
+        @Override
+        public void close() {
+          self.close();
+        }
+      };
+    }
+
     /** Releases the backend (default: nothing to release). */
     @Override
     default void close() {
@@ -137,6 +203,39 @@ public abstract class RouterContractTest {
         }
       };
     }
+  }
+
+  /**
+   * Changes the route's backend directly, as another writer would (a {@code kubectl edit}, a console
+   * click, another pipeline), so that the kit can prove the router reads the real state every time
+   * and that a plan reports drift instead of overwriting it. Write it with your backend's own client.
+   *
+   * <pre>{@code
+   * RouterFixture.of(router, BLUE, GREEN, proxy::requestCount, proxy::writeCount, proxy::close)
+   *     .withOutOfBand(new OutOfBandWriter() {
+   *       public void write(TrafficSplit split) { proxyAdmin.put("/weights", split.toString()); }
+   *       public String writeUnmapped() { proxyAdmin.put("/weights", "red=100"); return "red"; }
+   *     });
+   * }</pre>
+   */
+  public interface OutOfBandWriter {
+
+    /**
+     * Puts {@code split} in place on the backend without going through the router under test.
+     *
+     * @param split a split over the fixture's blue and green
+     * @throws Exception if the backend refuses
+     */
+    void write(TrafficSplit split) throws Exception;
+
+    /**
+     * Puts the route in a state that no environment maps to (a selector value, backend or target
+     * no environment owns), without going through the router under test.
+     *
+     * @return a fragment the router must name when it reports that state (e.g. {@code "red"})
+     * @throws Exception if the backend refuses
+     */
+    String writeUnmapped() throws Exception;
   }
 
   /**
