@@ -236,7 +236,7 @@ class AlbFaultMatrixTest {
           .retry(FORWARD_RETRY).rollbackRetry(ROLLBACK_RETRY)
           .waitForClientConvergence(false)
           .lock(new InProcessRouteLock()).defaultLogging(false)
-          .clock(clock).sleeper(clock)
+          .time(clock)
           .build();
 
       SwitchResult result = plan.execute();

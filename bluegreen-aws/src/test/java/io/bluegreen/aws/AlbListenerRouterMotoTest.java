@@ -58,7 +58,7 @@ class AlbListenerRouterMotoTest {
         .schedule(StageSchedule.sourceWeights(Duration.ofMinutes(5), 90, 70, 50, 25, 0))
         .gate(gate).gateInterval(Duration.ofSeconds(30))
         .lock(new InProcessRouteLock()).listener(events)
-        .clock(clock).sleeper(clock);
+        .time(clock);
   }
 
   private static Map<String, Integer> weights(Action forward) {

@@ -70,7 +70,7 @@ class AlbListenerRouterWireMockTest {
     return SwitchPlan.builder().router(router).from(BLUE_ENV).to(GREEN_ENV)
         .schedule(StageSchedule.sourceWeights(Duration.ofMinutes(5), 90, 70, 50, 25, 0))
         .gate(gate).gateInterval(Duration.ofSeconds(30)).lock(new InProcessRouteLock()).listener(events)
-        .waitForClientConvergence(false).clock(clock).sleeper(clock);
+        .waitForClientConvergence(false).time(clock);
   }
 
   private static Map<String, String> withoutWeights(Map<String, String> flat) {

@@ -49,7 +49,7 @@ class AlbRuleRouterMotoTest {
     return SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
         .schedule(StageSchedule.sourceWeights(Duration.ofMinutes(2), 90, 70, 50, 25, 0))
         .gate(gate).gateInterval(Duration.ofSeconds(30)).lock(new InProcessRouteLock()).listener(events)
-        .clock(clock).sleeper(clock).build();
+        .time(clock).build();
   }
 
   @Test

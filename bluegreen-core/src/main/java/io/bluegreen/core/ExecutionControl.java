@@ -1,6 +1,5 @@
 package io.bluegreen.core;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -8,12 +7,20 @@ import java.util.Optional;
 /** Approval and abort signals between a {@link SwitchExecution} and its {@link PlanRunner}. */
 final class ExecutionControl {
 
-  enum Decision { APPROVED, ABORTED, TIMED_OUT }
+  /** How a wait for approval ended; UNANSWERABLE: nobody holds a handle and there is no deadline. */
+  enum Decision { APPROVED, ABORTED, TIMED_OUT, UNANSWERABLE }
 
   private final Object monitor = new Object();
+  private final boolean handedOut;
   private Integer awaitingStage;
   private boolean approved;
   private String abortReason;
+
+  /** @param handedOut whether a {@link SwitchExecution} lets another thread approve or abort */
+  ExecutionControl(boolean handedOut) {
+    this.handedOut = handedOut;
+  }
+
   boolean approve() {
     synchronized (monitor) {
       if (awaitingStage == null || approved) {
@@ -55,37 +62,40 @@ final class ExecutionControl {
   }
 
   /**
-   * Waits for approve() or abort(), or for the deadline on the plan's clock. Without a deadline, or
-   * on the real clock, it blocks on a monitor; with a deadline on an injected clock it polls through
-   * the injected sleeper so that the timeout runs on that clock.
+   * Waits for approve() or abort(), or for the deadline on the plan's time source (null: none).
+   *
+   * <p>When a {@link SwitchExecution} handle was given out, another thread may decide: the wait is
+   * on the monitor through {@link TimeSource#awaitSignal}, which on a virtual source never moves the
+   * time itself, so an approval given before the virtual deadline always wins and the deadline
+   * passes only when someone advances the time. Without a handle ({@code execute()}) nobody can
+   * decide: the plan sleeps to the deadline on its time source, or returns {@link
+   * Decision#UNANSWERABLE} when there is none.
    */
-  Decision awaitApproval(Instant deadline, Clock clock, Sleeper sleeper, boolean realTime, Duration poll) throws InterruptedException {
+  Decision awaitApproval(Instant deadline, TimeSource time) throws InterruptedException {
     try {
-      while (true) {
-        synchronized (monitor) {
+      if (!handedOut) {
+        if (deadline == null) {
+          return Decision.UNANSWERABLE;
+        }
+        for (Duration left = Duration.between(time.instant(), deadline); left.compareTo(Duration.ZERO) > 0;
+            left = Duration.between(time.instant(), deadline)) {
+          time.sleep(left);
+        }
+        return Decision.TIMED_OUT;
+      }
+      synchronized (monitor) {
+        while (true) {
           if (abortReason != null) {
             return Decision.ABORTED;
           }
           if (approved) {
             return Decision.APPROVED;
           }
-          if (deadline == null) {
-            // no time limit: only another thread can decide, so wait for it for real
-            monitor.wait(poll.toMillis());
-            continue;
-          } else {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-              return Decision.TIMED_OUT;
-            }
-            if (realTime) {
-              monitor.wait(Math.max(1, Math.min(left.toMillis(), poll.toMillis())));
-              continue;
-            }
+          if (deadline != null && !time.instant().isBefore(deadline)) {
+            return Decision.TIMED_OUT;
           }
+          time.awaitSignal(monitor, deadline);
         }
-        Duration left = Duration.between(clock.instant(), deadline);
-        sleeper.sleep(left.compareTo(poll) < 0 ? left : poll);
       }
     } finally {
       synchronized (monitor) {

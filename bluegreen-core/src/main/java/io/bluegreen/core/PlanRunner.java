@@ -24,7 +24,6 @@ final class PlanRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
   private static final Duration FIRST_VERIFY_POLL = Duration.ofMillis(200);
   private static final Duration MAX_VERIFY_POLL = Duration.ofSeconds(5);
-  private static final Duration APPROVAL_POLL = Duration.ofSeconds(1);
 
   /** Why the forward run stopped. */
   private static final class Stop extends Exception {
@@ -86,7 +85,7 @@ final class PlanRunner {
     this.from = plan.from();
     this.to = plan.to();
     this.target = plan.target();
-    this.forward = new RetryingCaller(plan.name() + "-forward", plan.retry(), router::isTransient, plan.sleeper(), this::onRetry);
+    this.forward = new RetryingCaller(plan.name() + "-forward", plan.retry(), router::isTransient, plan.time(), this::onRetry);
     this.backward = new RetryingCaller(plan.name() + "-rollback", plan.rollbackRetry(), router::isTransient,
         this::sleepThroughInterrupts, this::onRetry);
   }
@@ -234,7 +233,7 @@ final class PlanRunner {
         throw Stop.abort("pre-switch gate " + pending.get().getKey().name() + " still INCONCLUSIVE after " + plan.gateGrace()
             + ": " + pending.get().getValue().reason(), null);
       }
-      plan.sleeper().sleep(min(plan.gateInterval(), Duration.between(t, limit)));
+      plan.time().sleep(min(plan.gateInterval(), Duration.between(t, limit)));
     }
   }
 
@@ -316,7 +315,7 @@ final class PlanRunner {
     Instant limit = planDeadlineFirst ? deadline : approvalDeadline;
     control.requestApproval(number);
     emit(new SwitchEvent.ApprovalRequested(now(), plan.name(), number, split, stage.approvalTimeout()));
-    ExecutionControl.Decision decision = control.awaitApproval(limit, plan.clock(), plan.sleeper(), plan.isRealTime(), APPROVAL_POLL);
+    ExecutionControl.Decision decision = control.awaitApproval(limit, plan.time());
     switch (decision) {
       case APPROVED -> emit(new SwitchEvent.ApprovalGranted(now(), plan.name(), number));
       case ABORTED -> throw Stop.rollback("aborted while waiting for approval of stage " + number + ": "
@@ -324,6 +323,9 @@ final class PlanRunner {
       case TIMED_OUT -> throw Stop.rollback(planDeadlineFirst
           ? "plan timed out after " + plan.timeout().orElseThrow() + " while waiting for approval of stage " + number
           : "approval of stage " + number + " was not given within " + stage.approvalTimeout().orElseThrow(), null);
+      case UNANSWERABLE -> throw Stop.rollback("stage " + number + " waits for approval without a timeout, but the plan runs"
+          + " through execute(), which gives nobody a handle to approve it: run it with start() and call"
+          + " SwitchExecution.approve(), or give the approval a timeout", null);
       default -> throw new IllegalStateException(decision.name());
     }
   }
@@ -353,7 +355,7 @@ final class PlanRunner {
         }
       }
       Duration untilNext = t.isBefore(bakeEnd) ? Duration.between(t, bakeEnd) : Duration.between(t, graceEnd);
-      plan.sleeper().sleep(min(plan.gateInterval(), untilNext));
+      plan.time().sleep(min(plan.gateInterval(), untilNext));
     }
   }
 
@@ -433,7 +435,7 @@ final class PlanRunner {
       if (!t.isBefore(limit)) {
         throw Stop.rollback(expected + " was not verified within " + bound + ": " + v.detail(), null);
       }
-      (forwardPhase ? plan.sleeper() : (io.bluegreen.core.Sleeper) this::sleepThroughInterrupts).sleep(min(poll, Duration.between(t, limit)));
+      (forwardPhase ? plan.time() : (Sleeper) this::sleepThroughInterrupts).sleep(min(poll, Duration.between(t, limit)));
       poll = min(poll.multipliedBy(2), MAX_VERIFY_POLL);
     }
   }
@@ -512,7 +514,7 @@ final class PlanRunner {
   /** Rollback waits are not cut short by an interrupt: a rollback left half-done is worse than a late one. */
   private void sleepThroughInterrupts(Duration d) {
     try {
-      plan.sleeper().sleep(d);
+      plan.time().sleep(d);
     } catch (InterruptedException e) {
       interrupted = true;
     }
@@ -622,7 +624,7 @@ final class PlanRunner {
   }
 
   private Instant now() {
-    return plan.clock().instant();
+    return plan.time().instant();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -3,12 +3,13 @@ package io.bluegreen.core;
 import java.time.Duration;
 
 /**
- * Waits. The engine never calls {@code Thread.sleep} directly: it sleeps through a {@code Sleeper}
- * paired with its {@link java.time.Clock}, so tests can run a plan with hours of bake time in
- * milliseconds (see {@code VirtualClock} in bluegreen-testkit).
+ * Waits. A plan waits through its {@link TimeSource} (which is a {@code Sleeper} that also tells the
+ * time); a bare {@code Sleeper} remains for things that only wait, such as the simulated latency of
+ * the testkit's {@code InMemoryRouter}.
  *
  * <pre>{@code
- * SwitchPlan.builder()...clock(Clock.systemUTC()).sleeper(Sleeper.system());   // the defaults
+ * InMemoryRouter.builder().latency(Duration.ofMillis(20), Sleeper.system()).build();
+ * SwitchPlan.builder()...time(TimeSource.system());     // a plan takes a TimeSource
  * }</pre>
  */
 @FunctionalInterface
@@ -24,15 +25,6 @@ public interface Sleeper {
 
   /** @return a sleeper on the real clock ({@link Thread#sleep(long, int)}) */
   static Sleeper system() {
-    return duration -> {
-      if (duration.isNegative() || duration.isZero()) {
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-        return;
-      }
-      long nanos = duration.toNanos();
-      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-    };
+    return TimeSource.system();
   }
 }

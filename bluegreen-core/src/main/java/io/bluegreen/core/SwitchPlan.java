@@ -7,6 +7,8 @@ import io.bluegreen.core.lock.RouteLock;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,9 +64,7 @@ public final class SwitchPlan {
   private final RouteLock lock;
   private final String owner;
   private final List<SwitchListener> listeners;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final boolean realTime;
+  private final TimeSource time;
   private final boolean waitForClientConvergence;
   private final TrafficSplit rollbackTo;
 
@@ -114,9 +114,7 @@ public final class SwitchPlan {
       ls.add(Checks.notNull(l, "listener"));
     }
     this.listeners = List.copyOf(ls);
-    this.clock = Checks.notNull(b.clock, "clock");
-    this.sleeper = Checks.notNull(b.sleeper, "sleeper");
-    this.realTime = b.sleeper == SYSTEM_SLEEPER;
+    this.time = timeSource(b);
     this.waitForClientConvergence = b.waitForClientConvergence;
     if (b.rollbackTo != null) {
       router.validate(b.rollbackTo);
@@ -124,7 +122,48 @@ public final class SwitchPlan {
     this.rollbackTo = b.rollbackTo;
   }
 
-  private static final Sleeper SYSTEM_SLEEPER = Sleeper.system();
+  /**
+   * The one time source: {@code time(..)}, or a {@code clock(..)}/{@code sleeper(..)} pair that is
+   * one object (or both the system defaults). Anything else could disagree with itself (a virtual
+   * clock with a real sleeper spins; a real clock with a virtual sleeper never ends a bake).
+   */
+  @SuppressWarnings("deprecation")
+  private static TimeSource timeSource(Builder b) {
+    if (b.clockSet && b.clock == null) {
+      throw new InvalidConfigurationException("clock is null: pass one object that tells time and sleeps with time(...)"
+          + " (TimeSource.system(), or the testkit's VirtualClock in tests)");
+    }
+    if (b.sleeperSet && b.sleeper == null) {
+      throw new InvalidConfigurationException("sleeper is null: pass one object that tells time and sleeps with time(...)"
+          + " (TimeSource.system(), or the testkit's VirtualClock in tests)");
+    }
+    if (b.time != null) {
+      if ((b.clockSet && b.clock != b.time) || (b.sleeperSet && b.sleeper != b.time)) {
+        throw new InvalidConfigurationException("time(" + b.time + ") is set together with clock(...)/sleeper(...) naming"
+            + " another object: a plan takes one time source; keep time(...) only");
+      }
+      return b.time;
+    }
+    if (b.clock == null && b.sleeper == null) {
+      return TimeSource.system();
+    }
+    Clock clock = b.clock;
+    Sleeper sleeper = b.sleeper;
+    boolean systemClock = clock == null || SystemTimeSource.isSystemClock(clock);
+    boolean systemSleeper = sleeper == null || sleeper == TimeSource.system();
+    if (systemClock && systemSleeper) {
+      return TimeSource.system();
+    }
+    if (clock == sleeper) {
+      return clock instanceof TimeSource source ? source : new ClockAndSleeper(clock, sleeper);
+    }
+    String clockName = clock == null ? "the system clock" : clock.toString();
+    String sleeperName = sleeper == null ? "real sleeping" : sleeper.toString();
+    throw new InvalidConfigurationException("clock(" + clockName + ") and sleeper(" + sleeperName + ") are not the same object:"
+        + " a clock that disagrees with the way the plan sleeps makes bakes spin or never end. Pass one object that tells"
+        + " time and sleeps with time(...), e.g. time(virtualClock) in tests (the testkit's VirtualClock), or nothing for"
+        + " real time");
+  }
 
   private static String checkName(String name) {
     if (!NAME.matcher(name).matches()) {
@@ -146,6 +185,42 @@ public final class SwitchPlan {
     return plan + "@" + jvm;
   }
 
+  /** One object that is both a Clock and a Sleeper (but not a TimeSource), seen as a TimeSource. */
+  private static final class ClockAndSleeper implements TimeSource {
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    ClockAndSleeper(Clock clock, Sleeper sleeper) {
+      this.clock = clock;
+      this.sleeper = sleeper;
+    }
+
+    @Override
+    public Instant instant() {
+      return clock.instant();
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return clock.withZone(zone);
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public void sleep(Duration duration) throws InterruptedException {
+      sleeper.sleep(duration);
+    }
+
+    @Override
+    public String toString() {
+      return clock.toString();
+    }
+  }
+
   /** @return a builder */
   public static Builder builder() {
     return new Builder();
@@ -159,7 +234,7 @@ public final class SwitchPlan {
    * @return what happened and where traffic is
    */
   public SwitchResult execute() {
-    return new PlanRunner(this, new ExecutionControl()).run();
+    return new PlanRunner(this, new ExecutionControl(false)).run();
   }
 
   /**
@@ -183,7 +258,7 @@ public final class SwitchPlan {
    */
   public SwitchExecution start(Executor executor) {
     Checks.notNull(executor, "executor");
-    ExecutionControl control = new ExecutionControl();
+    ExecutionControl control = new ExecutionControl(true);
     CompletableFuture<SwitchResult> future = new CompletableFuture<>();
     SwitchExecution execution = new SwitchExecution(this, control, future);
     executor.execute(() -> {
@@ -205,7 +280,7 @@ public final class SwitchPlan {
    * @throws RouterException if the backend cannot be read
    */
   public DryRunReport dryRun() {
-    return new PlanRunner(this, new ExecutionControl()).dryRun();
+    return new PlanRunner(this, new ExecutionControl(false)).dryRun();
   }
 
   /** @return the name used in events and logs */
@@ -308,18 +383,23 @@ public final class SwitchPlan {
     return listeners;
   }
 
-  /** @return the clock */
+  /** @return the plan's one time source: it tells time and it waits */
+  public TimeSource time() {
+    return time;
+  }
+
+  /** @return a clock view of {@link #time()} */
   public Clock clock() {
-    return clock;
+    return time.clock();
   }
 
-  /** @return the sleeper */
+  /**
+   * @return {@link #time()}, which is also the plan's sleeper
+   * @deprecated use {@link #time()}
+   */
+  @Deprecated
   public Sleeper sleeper() {
-    return sleeper;
-  }
-
-  boolean isRealTime() {
-    return realTime;
+    return time;
   }
 
   /** @return whether the final stage bakes at least the router's client convergence time */
@@ -373,8 +453,11 @@ public final class SwitchPlan {
     private String owner;
     private final List<SwitchListener> listeners = new ArrayList<>();
     private boolean defaultLogging = true;
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = SYSTEM_SLEEPER;
+    private TimeSource time;
+    private Clock clock;
+    private boolean clockSet;
+    private Sleeper sleeper;
+    private boolean sleeperSet;
     private boolean waitForClientConvergence = true;
     private TrafficSplit rollbackTo;
 
@@ -505,15 +588,46 @@ public final class SwitchPlan {
       return this;
     }
 
-    /** @param clock the plan's clock (default UTC system clock) @return this */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
+    /**
+     * The plan's one source of time: it tells the time and every wait of the plan goes through it
+     * (gate intervals, verification polls, retry backoff, readiness and approval waits).
+     *
+     * <pre>{@code
+     * VirtualClock time = VirtualClock.create();     // bluegreen-testkit: an hour of bake in milliseconds
+     * SwitchPlan.builder()...time(time).build();
+     * }</pre>
+     *
+     * @param time the time source (default {@link TimeSource#system()})
+     * @return this
+     */
+    public Builder time(TimeSource time) {
+      this.time = Checks.notNull(time, "time");
       return this;
     }
 
-    /** @param sleeper how the plan waits (default real sleeping); pair with {@link #clock(Clock)} @return this */
+    /**
+     * @param clock the plan's clock; {@link #build()} refuses it unless {@link #sleeper(Sleeper)} is
+     *     the same object (or both are the system defaults)
+     * @return this
+     * @deprecated a clock and a sleeper set apart can disagree; use {@link #time(TimeSource)}
+     */
+    @Deprecated
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      this.clockSet = true;
+      return this;
+    }
+
+    /**
+     * @param sleeper how the plan waits; {@link #build()} refuses it unless {@link #clock(Clock)} is
+     *     the same object (or both are the system defaults)
+     * @return this
+     * @deprecated a clock and a sleeper set apart can disagree; use {@link #time(TimeSource)}
+     */
+    @Deprecated
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = sleeper;
+      this.sleeperSet = true;
       return this;
     }
 

@@ -116,7 +116,7 @@ class CrashResumeTest {
     RecordingListener events = new RecordingListener();
     VirtualClock clock = VirtualClock.create();
     SwitchResult result = CrashResumeChild.plan(cluster.newClient(), lock(lockClock), RESUMER)
-        .listener(events).defaultLogging(false).clock(clock).sleeper(clock)
+        .listener(events).defaultLogging(false).time(clock)
         .build().execute();
 
     assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.COMPLETED);
@@ -155,7 +155,7 @@ class CrashResumeTest {
     SwitchResult result = CrashResumeChild.plan(cluster.newClient(), lock(lockClock), RESUMER)
         .rollbackTo(TrafficSplit.of(BLUE, 100, GREEN, 0))
         .gate(ScriptedGate.unhealthyDuringStage(4, "green error rate 9%").named("green-errors"))
-        .listener(events).defaultLogging(false).clock(clock).sleeper(clock)
+        .listener(events).defaultLogging(false).time(clock)
         .build().execute();
 
     assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ROLLED_BACK);

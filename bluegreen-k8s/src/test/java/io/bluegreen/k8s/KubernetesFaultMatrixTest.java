@@ -456,7 +456,7 @@ class KubernetesFaultMatrixTest {
           .retry(FORWARD_RETRY).rollbackRetry(rollbackRetry)
           .lock(new InProcessRouteLock()).defaultLogging(false)
           .waitForClientConvergence(false)
-          .clock(clock).sleeper(clock)
+          .time(clock)
           .build();
 
       SwitchResult result = plan.execute();

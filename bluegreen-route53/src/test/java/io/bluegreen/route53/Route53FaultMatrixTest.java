@@ -181,7 +181,7 @@ class Route53FaultMatrixTest {
           .gateInterval(Duration.ofSeconds(30))
           .retry(FORWARD_RETRY).rollbackRetry(ROLLBACK_RETRY)
           .lock(new InProcessRouteLock()).defaultLogging(false)
-          .clock(clock).sleeper(clock)
+          .time(clock)
           .build();
 
       SwitchResult result = plan.execute();

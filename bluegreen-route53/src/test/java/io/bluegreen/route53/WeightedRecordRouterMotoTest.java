@@ -82,7 +82,7 @@ class WeightedRecordRouterMotoTest {
       ScriptedGate gate) {
     VirtualClock clock = VirtualClock.create();
     return SwitchPlan.builder().router(router).from(from).to(to).schedule(schedule).gate(gate).gateInterval(Duration.ofSeconds(10))
-        .lock(new InProcessRouteLock()).clock(clock).sleeper(clock);
+        .lock(new InProcessRouteLock()).time(clock);
   }
 
   /** Every record of the zone by SetIdentifier, with the weight taken out. */

@@ -84,7 +84,7 @@ class WeightedRecordRouterWireMockTest {
 
   private static SwitchPlan.Builder plan(WeightedRecordRouter router, StageSchedule schedule, VirtualClock clock, HealthGate gate) {
     return SwitchPlan.builder().name("wiremock").router(router).from(BLUE).to(GREEN).schedule(schedule).gate(gate)
-        .gateInterval(Duration.ofSeconds(10)).lock(new InProcessRouteLock()).clock(clock).sleeper(clock)
+        .gateInterval(Duration.ofSeconds(10)).lock(new InProcessRouteLock()).time(clock)
         .retry(RetryPolicy.builder().maxAttempts(4).build());
   }
 
@@ -412,7 +412,7 @@ class WeightedRecordRouterWireMockTest {
     VirtualClock clock = VirtualClock.create();
     SwitchResult back = SwitchPlan.builder().router(router).from(GREEN).to(BLUE).schedule(StageSchedule.allAtOnce())
         .gate(ScriptedGate.unhealthyDuringStage(1, "blue broke")).lock(new InProcessRouteLock())
-        .clock(clock).sleeper(clock).build().execute();
+        .time(clock).build().execute();
     assertThat(back.outcome()).as(back.summary()).isEqualTo(Outcome.ROLLED_BACK);
     assertThat(fake.weight(NAME, "api-green")).isEqualTo(100);
     assertSameExceptWeight(before);

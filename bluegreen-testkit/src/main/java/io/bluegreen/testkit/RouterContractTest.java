@@ -470,7 +470,7 @@ public abstract class RouterContractTest {
         .gate(gate)
         .gateInterval(Duration.ofSeconds(10))
         .lock(new InProcessRouteLock())
-        .clock(clock).sleeper(clock)
+        .time(clock)
         .waitForClientConvergence(false)
         .build();
   }

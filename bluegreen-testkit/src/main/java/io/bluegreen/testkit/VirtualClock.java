@@ -1,36 +1,67 @@
 package io.bluegreen.testkit;
 
-import io.bluegreen.core.Sleeper;
+import io.bluegreen.core.TimeSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock that only moves when someone sleeps on it or advances it: hand it to a plan as both
- * {@code clock} and {@code sleeper} and a plan with an hour of bake time runs in milliseconds.
- * Thread-safe. Sleeping honours interrupts (an interrupted thread's sleep throws).
+ * A {@link TimeSource} that only moves when someone sleeps on it or advances it: hand it to a plan
+ * with {@code time(clock)} and a plan with an hour of bake time runs in milliseconds. It logs every
+ * sleep ({@link #sleeps()}), so tests can assert backoff and gate-interval patterns. Thread-safe.
+ * Sleeping honours interrupts (an interrupted thread's sleep throws).
  *
  * <pre>{@code
  * VirtualClock clock = VirtualClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
- * SwitchPlan plan = SwitchPlan.builder()...clock(clock).sleeper(clock).build();
+ * SwitchPlan plan = SwitchPlan.builder()...time(clock).build();
  * SwitchResult r = plan.execute();
  * clock.elapsed();   // virtual time the plan took
+ * clock.sleeps();    // [PT10S, PT10S, ...]: every wait, in order
+ * }</pre>
+ *
+ * <h2>Approvals on virtual time</h2>
+ * A plan waiting for an approval (started with {@code plan.start()}) never moves this clock itself:
+ * it waits, in real time, until someone approves or aborts, or until the clock is moved past the
+ * approval's deadline. So an approval given before the deadline always wins, and a test makes the
+ * timeout fire, deterministically, with {@link #advance(Duration)}:
+ *
+ * <pre>{@code
+ * SwitchExecution run = plan.start();              // stage 2 needs approval within 4 hours
+ * ...                                              // wait for the ApprovalRequested event
+ * clock.advance(Duration.ofHours(4));              // wakes the plan: the approval timed out
+ * run.await(Duration.ofSeconds(10));               // ROLLED_BACK: "approval ... not given within PT4H"
  * }</pre>
  */
-public final class VirtualClock extends Clock implements Sleeper {
+public final class VirtualClock extends Clock implements TimeSource {
 
-  private final Instant start;
-  private final AtomicReference<Instant> now;
-  private final AtomicLong sleeps = new AtomicLong();
+  /** A safety net only: waiters are woken when the clock moves. */
+  private static final long WAIT_POLL_MILLIS = 100;
+
+  /** What every zone view of one clock shares. */
+  private static final class State {
+    final Instant start;
+    final AtomicReference<Instant> now;
+    final List<Duration> sleeps = new ArrayList<>();
+    final Set<Object> waiters = ConcurrentHashMap.newKeySet();
+
+    State(Instant start) {
+      this.start = start;
+      this.now = new AtomicReference<>(start);
+    }
+  }
+
+  private final State state;
   private final ZoneId zone;
 
-  private VirtualClock(Instant start, AtomicReference<Instant> now, ZoneId zone) {
-    this.start = start;
-    this.now = now;
+  private VirtualClock(State state, ZoneId zone) {
+    this.state = state;
     this.zone = zone;
   }
 
@@ -44,7 +75,7 @@ public final class VirtualClock extends Clock implements Sleeper {
    * @return a clock at {@code start}
    */
   public static VirtualClock startingAt(Instant start) {
-    return new VirtualClock(start, new AtomicReference<>(start), ZoneOffset.UTC);
+    return new VirtualClock(new State(start), ZoneOffset.UTC);
   }
 
   @Override
@@ -53,17 +84,24 @@ public final class VirtualClock extends Clock implements Sleeper {
   }
 
   @Override
-  public Clock withZone(ZoneId zone) {
-    return new VirtualClock(start, now, zone);
+  public VirtualClock withZone(ZoneId zone) {
+    return new VirtualClock(state, zone);
   }
 
   @Override
   public Instant instant() {
-    return now.get();
+    return state.now.get();
+  }
+
+  /** @return this clock: it is its own {@link Clock} view */
+  @Override
+  public Clock clock() {
+    return this;
   }
 
   /**
-   * Moves time forward without anyone sleeping.
+   * Moves time forward without anyone sleeping, and wakes every thread waiting on this clock for
+   * another thread (e.g. a plan waiting for an approval whose deadline may now have passed).
    *
    * @param duration how far, zero or more
    */
@@ -71,29 +109,72 @@ public final class VirtualClock extends Clock implements Sleeper {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("cannot move a clock back: " + duration);
     }
-    now.updateAndGet(i -> i.plus(duration));
+    state.now.updateAndGet(i -> i.plus(duration));
+    for (Object monitor : state.waiters) {
+      synchronized (monitor) {
+        monitor.notifyAll();
+      }
+    }
   }
 
-  /** Advances the clock by {@code duration} at once. */
+  /** Advances the clock by {@code duration} at once, and logs the sleep. */
   @Override
   public void sleep(Duration duration) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException("interrupted while sleeping on the virtual clock");
     }
-    sleeps.incrementAndGet();
+    synchronized (state.sleeps) {
+      state.sleeps.add(duration);
+    }
     if (!duration.isNegative()) {
       advance(duration);
     }
   }
 
+  /**
+   * Waits in real time, never moving this clock: until {@code monitor} is notified, or until
+   * someone moves this clock to {@code deadline} or past it.
+   */
+  @Override
+  public void awaitSignal(Object monitor, Instant deadline) throws InterruptedException {
+    state.waiters.add(monitor);
+    try {
+      if (deadline != null && !instant().isBefore(deadline)) {
+        return;
+      }
+      monitor.wait(WAIT_POLL_MILLIS);
+    } finally {
+      state.waiters.remove(monitor);
+    }
+  }
+
   /** @return virtual time since creation */
   public Duration elapsed() {
-    return Duration.between(start, instant());
+    return Duration.between(state.start, instant());
   }
 
   /** @return how many times someone slept on this clock */
   public long sleepCount() {
-    return sleeps.get();
+    synchronized (state.sleeps) {
+      return state.sleeps.size();
+    }
+  }
+
+  /** @return every sleep on this clock so far, in order */
+  public List<Duration> sleeps() {
+    synchronized (state.sleeps) {
+      return List.copyOf(state.sleeps);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof VirtualClock other && other.state == state && other.zone.equals(zone);
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(state) * 31 + zone.hashCode();
   }
 
   @Override

@@ -39,7 +39,7 @@ final class PlanFixture {
         .from(BLUE).to(GREEN)
         .gateInterval(Duration.ofSeconds(1))
         .lock(lock)
-        .clock(clock).sleeper(clock)
+        .time(clock)
         .listener(events);
   }
 

@@ -23,6 +23,7 @@ class SwitchPlanValidationTest {
   private static final Duration MIN = Duration.ofMinutes(1);
 
   /** A case: what it is, how to attempt it given a fresh fixture, and words the message must contain. */
+  @SuppressWarnings("deprecation") // clock(..) and sleeper(..) are refused unless they are one object
   static Stream<Arguments> badInputs() {
     return Stream.of(
         bad("weight below 0", f -> TrafficSplit.of(BLUE, -10, GREEN, 110), "0 to 100"),
@@ -58,6 +59,15 @@ class SwitchPlanValidationTest {
         bad("null listener", f -> f.plan().listener(null).build(), "listener is null"),
         bad("null clock", f -> f.plan().clock(null).build(), "clock is null"),
         bad("null sleeper", f -> f.plan().sleeper(null).build(), "sleeper is null"),
+        bad("null time source", f -> f.plan().time(null).build(), "time is null"),
+        bad("virtual clock with the default (real) sleeper", f -> SwitchPlan.builder().router(f.router).from(BLUE).to(GREEN)
+            .clock(f.clock).build(), "time(...)"),
+        bad("real clock with a virtual sleeper", f -> SwitchPlan.builder().router(f.router).from(BLUE).to(GREEN)
+            .sleeper(f.clock).build(), "not the same object"),
+        bad("a clock and a sleeper that are two virtual clocks", f -> SwitchPlan.builder().router(f.router).from(BLUE).to(GREEN)
+            .clock(f.clock).sleeper(io.bluegreen.testkit.VirtualClock.create()).build(), "not the same object"),
+        bad("time(...) and a clock naming another object", f -> f.plan().clock(java.time.Clock.systemUTC()).build(),
+            "keep time(...) only"),
         bad("null lock", f -> f.plan().lock(null).build(), "lock is null"),
         bad("blank owner", f -> f.plan().owner("  ").build(), "owner is blank"),
         bad("plan name with a newline", f -> f.plan().name("deploy\nINFO all good").build(), "printable"),

@@ -21,7 +21,7 @@ public final class Plans {
         .schedule(schedule)
         .gateInterval(Duration.ofSeconds(10))
         .lock(new InProcessRouteLock())
-        .clock(clock).sleeper(clock)
+        .time(clock)
         .waitForClientConvergence(false)
         .listener(events);
   }

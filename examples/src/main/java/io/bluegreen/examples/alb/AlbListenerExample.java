@@ -129,7 +129,7 @@ public final class AlbListenerExample {
         .gateInterval(Duration.ofSeconds(15))
         .listener(new EventPrinter(out)).defaultLogging(false);
     if (simulatedTime != null) {
-      plan.clock(simulatedTime).sleeper(simulatedTime);   // 25 minutes of bakes in milliseconds
+      plan.time(simulatedTime);   // 25 minutes of bakes in milliseconds
     }
 
     SwitchResult result = plan.build().execute();

@@ -96,7 +96,7 @@ public final class HttpRouteExample {
         .lock(LeaseLock.builder(client).namespace(namespace).build())
         .listener(new EventPrinter(out)).defaultLogging(false);
     if (simulatedTime != null) {
-      plan.clock(simulatedTime).sleeper(simulatedTime);   // 15 minutes of bakes in milliseconds
+      plan.time(simulatedTime);   // 15 minutes of bakes in milliseconds
     }
 
     SwitchResult result = plan.build().execute();

@@ -100,7 +100,7 @@ public final class ServiceSelectorExample {
         .lock(LeaseLock.builder(client).namespace(namespace).build())   // one writer per Service, across machines
         .listener(new EventPrinter(out)).defaultLogging(false);
     if (simulatedTime != null) {
-      plan.clock(simulatedTime).sleeper(simulatedTime);   // minutes of bake in milliseconds
+      plan.time(simulatedTime);   // minutes of bake in milliseconds
     }
 
     SwitchResult result = plan.build().execute();         // never throws for a failed switch

@@ -161,7 +161,7 @@ public final class WeightedRecordExample {
       plan.gate(HealthCheckGate.of(route53, greenHealthCheckId));
     }
     if (simulatedTime != null) {
-      plan.clock(simulatedTime).sleeper(simulatedTime);   // minutes of bakes in milliseconds
+      plan.time(simulatedTime);   // minutes of bakes in milliseconds
     }
 
     SwitchResult result = plan.build().execute();
