@@ -11,6 +11,10 @@ import java.util.function.Function;
  * <p>Gates must be thread-safe and quick (they are polled at the plan's gate interval) and should
  * bound their own I/O with a timeout. A gate that throws counts as INCONCLUSIVE.
  *
+ * <p>A gate whose configuration can only be checked against its backend (a metric query the server
+ * must parse, an alarm that must exist) overrides {@link #preflight(GateContext)}: the plan calls it
+ * for every gate, read-only, before its first write, and aborts with nothing written if it throws.
+ *
  * <pre>{@code
  * HealthGate errorRate = HealthGate.of("error-rate", ctx ->
  *     metrics.errorRate("green") < 0.01 ? GateResult.healthy() : GateResult.unhealthy("error rate above 1%"));
@@ -29,6 +33,18 @@ public interface HealthGate {
    * @return the verdict
    */
   GateResult check(GateContext context);
+
+  /**
+   * A read-only check of the gate's own configuration against its backend, made once per plan
+   * execution (and dry run) after the router's preflight and before the first write. The default
+   * checks nothing. Throw {@link PreflightException} with a message that says what to fix (e.g. "the
+   * query does not parse: ..."); the plan then ends ABORTED with nothing written.
+   *
+   * @param context the plan before its first write (phase {@link GateContext.Phase#PRE_SWITCH})
+   * @throws PreflightException if the gate cannot work as configured
+   */
+  default void preflight(GateContext context) {
+  }
 
   /** @return a short name for events and logs */
   default String name() {

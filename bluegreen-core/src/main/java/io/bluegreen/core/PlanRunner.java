@@ -7,10 +7,13 @@ import io.bluegreen.core.lock.RouteLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,6 +177,7 @@ final class PlanRunner {
     for (String notice : report.notices()) {
       emit(new SwitchEvent.Notice(now(), plan.name(), notice));
     }
+    preflightGates(snapshot);
     clientConvergence = report.clientConvergence();
     emit(new SwitchEvent.PreflightPassed(now(), plan.name(), target, clientConvergence));
 
@@ -234,6 +238,32 @@ final class PlanRunner {
             + ": " + pending.get().getValue().reason(), null);
       }
       plan.time().sleep(min(plan.gateInterval(), Duration.between(t, limit)));
+    }
+  }
+
+  /**
+   * Every gate's own read-only preflight (a metric query the server must accept, ...), once, before
+   * the first write: a gate that cannot work as configured aborts the plan with nothing written.
+   */
+  private void preflightGates(TrafficSplit current) throws Stop {
+    Set<HealthGate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<HealthGate> all = new ArrayList<>(plan.preSwitchGates());
+    all.addAll(plan.gates());
+    all.addAll(plan.postSwitchGates());
+    GateContext ctx = null;
+    for (HealthGate gate : all) {
+      if (!seen.add(gate)) {
+        continue;
+      }
+      if (ctx == null) {
+        ctx = GateContext.builder().planName(plan.name()).routeId(router.routeId()).phase(GateContext.Phase.PRE_SWITCH)
+            .stage(0, plan.schedule().size()).from(from).to(to).split(current).now(now()).build();
+      }
+      try {
+        gate.preflight(ctx);
+      } catch (RuntimeException e) {
+        throw Stop.abort("gate " + gate.name() + " failed its preflight: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+      }
     }
   }
 
@@ -528,6 +558,7 @@ final class PlanRunner {
       TrafficSplit current = read(forward, "read the current split");
       checkSnapshot(current);
       PreflightReport report = call(forward, "preflight " + target, () -> router.preflight(target));
+      preflightGates(current);
       List<Stage> stages = plan.schedule().stages();
       List<DryRunReport.PlannedWrite> writesPlanned = new ArrayList<>();
       TrafficSplit before = current;

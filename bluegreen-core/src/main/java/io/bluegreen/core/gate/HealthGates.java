@@ -7,7 +7,10 @@ import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +21,9 @@ import java.util.stream.Collectors;
  *     HealthGates.failureThreshold(greenHealth, 3),          // tolerate two blips in a row
  *     HealthGates.consecutiveSuccesses(errorRate, 2));        // require two good readings
  * }</pre>
+ *
+ * <p>Every combinator passes {@link HealthGate#preflight} on to the gates it combines, and keeps their
+ * {@link GateResult#measurements()} (prefixed with each gate's name in {@code allOf}/{@code anyOf}).
  *
  * <p>The stateful combinators ({@link #consecutiveSuccesses}, {@link #failureThreshold}) count within
  * one phase: their count starts over when a new stage's bake (or the pre-/post-switch phase) begins.
@@ -36,22 +42,24 @@ public final class HealthGates {
    */
   public static HealthGate allOf(HealthGate... gates) {
     List<HealthGate> list = checkGates(gates);
-    String name = "all(" + names(list) + ")";
-    return HealthGate.of(name, ctx -> {
+    return new Combined("all(" + names(list) + ")", list, ctx -> {
       List<String> inconclusive = new ArrayList<>();
       List<String> healthy = new ArrayList<>();
+      Map<String, Double> measured = new LinkedHashMap<>();
       for (HealthGate g : list) {
         GateResult r = safeCheck(g, ctx);
+        r.measurements().forEach((k, v) -> measured.put(g.name() + "." + k, v));
         switch (r.status()) {
           case UNHEALTHY -> {
-            return GateResult.unhealthy(g.name() + ": " + r.reason());
+            return GateResult.unhealthy(g.name() + ": " + r.reason()).withMeasurements(measured, "");
           }
           case INCONCLUSIVE -> inconclusive.add(g.name() + ": " + r.reason());
           default -> healthy.add(g.name());
         }
       }
-      return inconclusive.isEmpty() ? GateResult.healthy("all healthy: " + String.join(", ", healthy))
+      GateResult combined = inconclusive.isEmpty() ? GateResult.healthy("all healthy: " + String.join(", ", healthy))
           : GateResult.inconclusive(String.join("; ", inconclusive));
+      return combined.withMeasurements(measured, "");
     });
   }
 
@@ -64,20 +72,21 @@ public final class HealthGates {
    */
   public static HealthGate anyOf(HealthGate... gates) {
     List<HealthGate> list = checkGates(gates);
-    String name = "any(" + names(list) + ")";
-    return HealthGate.of(name, ctx -> {
+    return new Combined("any(" + names(list) + ")", list, ctx -> {
       List<String> reasons = new ArrayList<>();
+      Map<String, Double> measured = new LinkedHashMap<>();
       boolean allUnhealthy = true;
       for (HealthGate g : list) {
         GateResult r = safeCheck(g, ctx);
+        r.measurements().forEach((k, v) -> measured.put(g.name() + "." + k, v));
         if (r.isHealthy()) {
-          return GateResult.healthy(g.name() + ": " + r.reason());
+          return GateResult.healthy(g.name() + ": " + r.reason()).withMeasurements(measured, "");
         }
         allUnhealthy &= r.isUnhealthy();
         reasons.add(g.name() + ": " + r.reason());
       }
       String why = String.join("; ", reasons);
-      return allUnhealthy ? GateResult.unhealthy(why) : GateResult.inconclusive(why);
+      return (allUnhealthy ? GateResult.unhealthy(why) : GateResult.inconclusive(why)).withMeasurements(measured, "");
     });
   }
 
@@ -141,21 +150,61 @@ public final class HealthGates {
       if (countSuccesses) {
         if (r.isHealthy()) {
           run++;
-          return run >= n ? GateResult.healthy(run + " consecutive successes: " + r.reason())
-              : GateResult.inconclusive(run + "/" + n + " consecutive successes: " + r.reason());
+          return (run >= n ? GateResult.healthy(run + " consecutive successes: " + r.reason())
+              : GateResult.inconclusive(run + "/" + n + " consecutive successes: " + r.reason())).withMeasurements(r.measurements(), "");
         }
         run = 0;
         return r;
       }
       if (r.isUnhealthy()) {
         run++;
-        return run >= n ? GateResult.unhealthy(run + " consecutive failures: " + r.reason())
-            : GateResult.inconclusive(run + "/" + n + " failures: " + r.reason());
+        return (run >= n ? GateResult.unhealthy(run + " consecutive failures: " + r.reason())
+            : GateResult.inconclusive(run + "/" + n + " failures: " + r.reason())).withMeasurements(r.measurements(), "");
       }
       if (r.isHealthy()) {
         run = 0;
       }
       return r;
+    }
+
+    @Override
+    public void preflight(GateContext ctx) {
+      gate.preflight(ctx);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** allOf / anyOf: a named check over several gates, each of which is preflighted. */
+  private static final class Combined implements HealthGate {
+    private final String name;
+    private final List<HealthGate> gates;
+    private final Function<GateContext, GateResult> check;
+
+    Combined(String name, List<HealthGate> gates, Function<GateContext, GateResult> check) {
+      this.name = name;
+      this.gates = gates;
+      this.check = check;
+    }
+
+    @Override
+    public GateResult check(GateContext ctx) {
+      return check.apply(ctx);
+    }
+
+    @Override
+    public void preflight(GateContext ctx) {
+      for (HealthGate g : gates) {
+        g.preflight(ctx);
+      }
     }
 
     @Override
