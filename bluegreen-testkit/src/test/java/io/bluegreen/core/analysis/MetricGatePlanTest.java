@@ -35,7 +35,7 @@ class MetricGatePlanTest {
   private SwitchPlan.Builder plan(MetricGate gate) {
     return SwitchPlan.builder().name("checkout-2.0").router(router).from(BLUE).to(GREEN)
         .schedule(StageSchedule.targetWeights(BAKE, 10, 25, 50, 100))
-        .gate(gate).gateInterval(INTERVAL).gateGrace(Duration.ofMinutes(1)).clock(clock).sleeper(clock);
+        .gate(gate).gateInterval(INTERVAL).gateGrace(Duration.ofMinutes(1)).time(clock);
   }
 
   private static MetricProvider byTime(Function<Instant, Measurement> f) {
@@ -99,7 +99,7 @@ class MetricGatePlanTest {
     })).successCondition(Condition.below(0.01)).build();
     SwitchResult result = SwitchPlan.builder().name("p").router(router).from(BLUE).to(GREEN)
         .schedule(StageSchedule.targetWeights(shortBake, 50, 100)).gate(gate).gateInterval(INTERVAL)
-        .gateGrace(Duration.ofSeconds(90)).clock(clock).sleeper(clock).build().execute();
+        .gateGrace(Duration.ofSeconds(90)).time(clock).build().execute();
     assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
     assertThat(result.reason()).contains("still INCONCLUSIVE").contains("error: timed out after 5 s");
   }
