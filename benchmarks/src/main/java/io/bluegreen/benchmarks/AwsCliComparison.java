@@ -54,7 +54,7 @@ public final class AwsCliComparison {
    * @throws Exception if the setup fails
    */
   public static void main(String[] args) throws Exception {
-    int runs = EngineBenchmark.intArg(args, "--runs", 5);
+    int runs = Flags.parseOrExit("awscli", args, Flags.flag("--runs", 5, "switches per tool")).get("--runs");
     URI endpoint = URI.create(require("BLUEGREEN_MOTO_ENDPOINT"));
     String cli = require("BLUEGREEN_AWS_CLI");
     StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));

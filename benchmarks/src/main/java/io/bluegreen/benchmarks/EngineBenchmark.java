@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,13 +51,19 @@ public final class EngineBenchmark {
   }
 
   /**
-   * @param args {@code --latency-ms N} (default 50), {@code --runs N} (default 20), {@code --stages N} (default 10), {@code --warmup N} (default 30)
+   * @param args {@code --latency-ms N} (default 50), {@code --runs N} (default 20), {@code --stages N} (default 10), {@code --warmup N} (default 30);
+   *     anything else is rejected with the usage
    */
   public static void main(String[] args) {
-    int latency = intArg(args, "--latency-ms", 50);
-    int runs = intArg(args, "--runs", 20);
-    int stages = intArg(args, "--stages", 10);
-    int warmup = intArg(args, "--warmup", 30);
+    Map<String, Integer> flags = Flags.parseOrExit("engine", args,
+        Flags.flag("--latency-ms", 50, "router latency per call, ms"),
+        Flags.flag("--runs", 20, "measured runs"),
+        Flags.flag("--stages", 10, "stages per plan"),
+        Flags.flag("--warmup", 30, "unmeasured runs first"));
+    int latency = flags.get("--latency-ms");
+    int runs = flags.get("--runs");
+    int stages = flags.get("--stages");
+    int warmup = flags.get("--warmup");
     System.out.printf(Locale.ROOT, "engine benchmark: InMemoryRouter with %d ms latency per call, %d runs (+%d warm-up), %d stages per plan%n",
         latency, runs, warmup, stages);
     System.out.printf(Locale.ROOT, "machine: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
@@ -160,14 +167,5 @@ public final class EngineBenchmark {
     Collections.sort(sorted);
     int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
-  }
-
-  static int intArg(String[] args, String name, int dflt) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return dflt;
   }
 }

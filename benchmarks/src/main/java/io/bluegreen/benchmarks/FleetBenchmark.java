@@ -52,10 +52,15 @@ public final class FleetBenchmark {
    * @throws InterruptedException if interrupted
    */
   public static void main(String[] args) throws InterruptedException {
-    int plans = EngineBenchmark.intArg(args, "--plans", 1000);
-    int threads = EngineBenchmark.intArg(args, "--threads", 64);
-    int latency = EngineBenchmark.intArg(args, "--latency-ms", 20);
-    int stages = EngineBenchmark.intArg(args, "--stages", 4);
+    Map<String, Integer> flags = Flags.parseOrExit("fleet", args,
+        Flags.flag("--plans", 1000, "plans run at once"),
+        Flags.flag("--threads", 64, "threads of the one executor"),
+        Flags.flag("--latency-ms", 20, "router latency per call, ms"),
+        Flags.flag("--stages", 4, "stages per plan"));
+    int plans = flags.get("--plans");
+    int threads = flags.get("--threads");
+    int latency = flags.get("--latency-ms");
+    int stages = flags.get("--stages");
     System.out.printf(Locale.ROOT, "fleet benchmark: %d plans x %d stages, InMemoryRouter %d ms per call, one executor of %d threads%n",
         plans, stages, latency, threads);
     System.out.printf(Locale.ROOT, "machine: %d cores, Java %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
