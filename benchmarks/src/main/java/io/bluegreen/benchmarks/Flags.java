@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * The strict command line of the benchmark harnesses: {@code --name N} pairs, every name one the
- * harness knows, every value a positive integer. A misspelled or unknown flag, a missing or
+ * harness knows, every value a whole number of 0 or more. A misspelled or unknown flag, a missing or
  * non-numeric value is an error with a message that lists the flags (a harness that silently ran
  * with its defaults would print figures for a run nobody asked for).
  *
@@ -90,12 +90,12 @@ final class Flags {
       }
       try {
         int n = Integer.parseInt(value);
-        if (n <= 0) {
+        if (n < 0) {
           throw new NumberFormatException();
         }
         values.put(name, n);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " " + value + " is not a positive whole number: pass e.g. " + name + " "
+        throw new IllegalArgumentException(name + " " + value + " is not a whole number of 0 or more: pass e.g. " + name + " "
             + flag.defaultValue());
       }
     }
