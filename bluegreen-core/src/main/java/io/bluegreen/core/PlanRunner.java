@@ -108,7 +108,7 @@ final class PlanRunner {
       } catch (RuntimeException e) {
         return finish(Outcome.ABORTED, "could not take the lock on " + router.routeId() + ": " + e.getMessage(), e);
       }
-      emit(new SwitchEvent.LockAcquired(now(), plan.name(), router.routeId(), lease.owner()));
+      emit(new SwitchEvent.LockAcquired(now(), plan.name(), router.routeId(), lease.owner(), lease.fencingToken()));
       return runLocked();
     } finally {
       if (lease != null) {
@@ -434,7 +434,16 @@ final class PlanRunner {
 
   private void ensureLockHeld() throws Stop {
     if (!lease.isHeld()) {
-      throw Stop.abort("lost the lock on " + router.routeId() + " (another plan may own the route now); stopping without writing", null);
+      throw Stop.abort("lost the lock on " + router.routeId() + lossReason() + " (another plan may own the route now); stopping without writing", null);
+    }
+  }
+
+  /** @return ": why" when the lease says why it is no longer held, else "" */
+  private String lossReason() {
+    try {
+      return lease.lossReason().map(r -> ": " + r).orElse("");
+    } catch (RuntimeException e) {
+      return "";
     }
   }
 
@@ -496,7 +505,7 @@ final class PlanRunner {
     }
     if (!lease.isHeld()) {
       return finish(Outcome.ABORTED, reason + "; did not roll back because the lock on " + router.routeId()
-          + " was lost (another plan may own the route now)", cause);
+          + " was lost" + lossReason() + " (another plan may own the route now)", cause);
     }
     try {
       if (before == null || !before.equals(rollbackTarget)) {

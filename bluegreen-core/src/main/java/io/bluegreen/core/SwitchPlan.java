@@ -105,6 +105,7 @@ public final class SwitchPlan {
     this.retry = Checks.notNull(b.retry, "retry");
     this.rollbackRetry = Checks.notNull(b.rollbackRetry, "rollbackRetry");
     this.lock = Checks.notNull(b.lock, "lock");
+    lock.validate(router.routeId());
     this.owner = b.owner != null ? Checks.notBlank(b.owner, "owner") : defaultOwner(name);
     List<SwitchListener> ls = new ArrayList<>();
     if (b.defaultLogging) {

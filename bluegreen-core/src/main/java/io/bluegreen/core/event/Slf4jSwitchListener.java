@@ -38,7 +38,8 @@ public final class Slf4jSwitchListener implements SwitchListener {
     if (event instanceof SwitchEvent.PlanStarted e) {
       log.info("{}starting: {} -> {} on {} in stages {}", p, e.from(), e.to(), e.routeId(), e.stageWeights());
     } else if (event instanceof SwitchEvent.LockAcquired e) {
-      log.debug("{}lock on {} taken as {}", p, e.routeId(), e.owner());
+      log.debug("{}lock on {} taken as {}{}", p, e.routeId(), e.owner(),
+          e.fencingToken().isPresent() ? " (fencing token " + e.fencingToken().getAsLong() + ")" : "");
     } else if (event instanceof SwitchEvent.SnapshotTaken e) {
       log.info("{}traffic before the switch: {}", p, e.split());
     } else if (event instanceof SwitchEvent.Notice e) {

@@ -8,7 +8,9 @@ import io.bluegreen.core.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Everything a plan does, as typed, immutable, timestamped events. Listeners receive them in order on
@@ -55,8 +57,25 @@ public sealed interface SwitchEvent {
    * @param plan plan name
    * @param routeId the route
    * @param owner this plan's lock identity
+   * @param fencingToken the lease's fencing token (goes up on every acquisition of the route's lock), if the lock keeps one
    */
-  record LockAcquired(Instant at, String plan, String routeId, String owner) implements SwitchEvent {
+  record LockAcquired(Instant at, String plan, String routeId, String owner, OptionalLong fencingToken) implements SwitchEvent {
+    /** Requires a token value (empty when the lock keeps none). */
+    public LockAcquired {
+      Objects.requireNonNull(fencingToken, "fencingToken");
+    }
+
+    /**
+     * An event without a fencing token (the form before locks reported one).
+     *
+     * @param at when
+     * @param plan plan name
+     * @param routeId the route
+     * @param owner this plan's lock identity
+     */
+    public LockAcquired(Instant at, String plan, String routeId, String owner) {
+      this(at, plan, routeId, owner, OptionalLong.empty());
+    }
   }
 
   /**

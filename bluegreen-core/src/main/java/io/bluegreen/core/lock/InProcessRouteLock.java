@@ -1,13 +1,17 @@
 package io.bluegreen.core.lock;
 
+import io.bluegreen.core.Checks;
 import io.bluegreen.core.LockUnavailableException;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A route lock for plans running in the same JVM. {@link #shared()} is every plan's default.
+ * A route lock for plans running in the same JVM. {@link #shared()} is every plan's default. Its
+ * leases never expire; their fencing token is a JVM-wide counter.
  *
  * <pre>{@code
  * SwitchPlan.builder()...lock(InProcessRouteLock.shared());
@@ -17,8 +21,11 @@ public final class InProcessRouteLock implements RouteLock {
 
   private static final InProcessRouteLock SHARED = new InProcessRouteLock();
 
-  private final ConcurrentMap<String, String> holders = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Holder> holders = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+
+  private record Holder(String owner, long token) {
+  }
 
   /** @return the JVM-wide lock every plan uses unless told otherwise */
   public static InProcessRouteLock shared() {
@@ -27,10 +34,12 @@ public final class InProcessRouteLock implements RouteLock {
 
   @Override
   public Lease acquire(String routeId, String owner) {
-    String token = owner + "#" + sequence.incrementAndGet();
-    String previous = holders.putIfAbsent(routeId, token);
+    Checks.notBlank(routeId, "routeId");
+    Checks.notBlank(owner, "owner");
+    Holder mine = new Holder(owner, sequence.incrementAndGet());
+    Holder previous = holders.putIfAbsent(routeId, mine);
     if (previous != null) {
-      throw new LockUnavailableException(routeId, previous.substring(0, previous.lastIndexOf('#')));
+      throw new LockUnavailableException(routeId, Checks.printable(previous.owner()));
     }
     AtomicBoolean held = new AtomicBoolean(true);
     return new Lease() {
@@ -46,14 +55,29 @@ public final class InProcessRouteLock implements RouteLock {
 
       @Override
       public boolean isHeld() {
-        return held.get() && token.equals(holders.get(routeId));
+        return held.get() && holders.get(routeId) == mine;
+      }
+
+      @Override
+      public OptionalLong fencingToken() {
+        return OptionalLong.of(mine.token());
+      }
+
+      @Override
+      public Optional<String> lossReason() {
+        return held.get() ? Optional.empty() : Optional.of("released");
       }
 
       @Override
       public void close() {
         if (held.compareAndSet(true, false)) {
-          holders.remove(routeId, token);
+          holders.remove(routeId, mine);
         }
+      }
+
+      @Override
+      public String toString() {
+        return "in-process lock on " + routeId + " held by " + owner + " (fencing token " + mine.token() + ")";
       }
     };
   }

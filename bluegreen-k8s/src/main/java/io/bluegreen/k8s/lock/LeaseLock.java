@@ -23,6 +23,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,8 +56,11 @@ import org.slf4j.LoggerFactory;
  *       {@link LockUnavailableException} naming the holder. A released or expired Lease → take it
  *       over with an update guarded by its resourceVersion (a conflict means another plan won).</li>
  *   <li>Hold: a background task renews {@code renewTime} every {@link Builder#renewInterval(Duration)}.
- *       {@link RouteLock.Lease#isHeld()} turns false if the Lease was taken over or deleted, or if no
- *       renewal succeeded within the lease duration; the plan checks it before every write.</li>
+ *       {@link RouteLock.Lease#isHeld()} turns false for good if the Lease was taken over or deleted, or
+ *       if no renewal succeeded within the lease duration (a later renewal does not bring it back);
+ *       the plan checks it before every write, and {@link RouteLock.Lease#lossReason()} says why.
+ *       The lease's {@link RouteLock.Lease#fencingToken()} is the Lease's {@code leaseTransitions},
+ *       which goes up on every acquisition after the first.</li>
  *   <li>Release ({@code close()}): stops the renewal and clears {@code holderIdentity}, guarded by the
  *       resourceVersion (a Lease someone else took is left alone). The Lease object stays, as with
  *       Kubernetes leader election.</li>
@@ -262,9 +267,11 @@ public final class LeaseLock implements RouteLock {
     private final ZonedDateTime acquireTime;
     private final ScheduledExecutorService ownScheduler;
     private final ScheduledFuture<?> renewal;
+    private final long fencingToken;
     private io.fabric8.kubernetes.api.model.coordination.v1.Lease current;
     private Instant lastRenewed;
-    private boolean lost;
+    private String lastFailure;
+    private String lost;
     private boolean closed;
 
     Held(String routeId, String owner, String name, String object, io.fabric8.kubernetes.api.model.coordination.v1.Lease lease, Instant renewedAt) {
@@ -274,6 +281,7 @@ public final class LeaseLock implements RouteLock {
       this.object = object;
       this.current = lease;
       this.acquireTime = lease.getSpec().getAcquireTime();
+      this.fencingToken = lease.getSpec().getLeaseTransitions() == null ? 0 : lease.getSpec().getLeaseTransitions();
       this.lastRenewed = renewedAt;
       this.ownScheduler = scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bluegreen-lease-" + name);
@@ -297,23 +305,58 @@ public final class LeaseLock implements RouteLock {
 
     @Override
     public synchronized boolean isHeld() {
-      return !closed && !lost && clock.instant().isBefore(lastRenewed.plus(leaseDuration));
+      return !closed && lost == null && !ranOut(clock.instant());
+    }
+
+    private boolean ranOut(Instant now) {
+      return !now.isBefore(lastRenewed.plus(leaseDuration));
+    }
+
+    @Override
+    public OptionalLong fencingToken() {
+      return OptionalLong.of(fencingToken);
+    }
+
+    @Override
+    public synchronized Optional<String> lossReason() {
+      if (closed) {
+        return Optional.of("released");
+      }
+      if (lost != null) {
+        return Optional.of(lost);
+      }
+      if (ranOut(clock.instant())) {
+        return Optional.of(ranOutReason());
+      }
+      return Optional.empty();
+    }
+
+    private String ranOutReason() {
+      return object + " was not renewed within its " + leaseDuration.toSeconds() + " s since " + lastRenewed
+          + (lastFailure == null ? "" : " (last renewal failed: " + lastFailure + ")");
     }
 
     private void renewSafely() {
       try {
         renew();
       } catch (RuntimeException e) {
+        synchronized (this) {
+          lastFailure = e.getMessage();
+        }
         LOG.warn("could not renew {} for route {}: {}; it expires at {} unless a later renewal succeeds", object, routeId,
             e.getMessage(), lastRenewed.plus(leaseDuration));
       }
     }
 
     synchronized void renew() {
-      if (closed || lost) {
+      if (closed || lost != null) {
         return;
       }
       Instant now = now();
+      if (ranOut(now)) {
+        markLost(ranOutReason());
+        return;
+      }
       io.fabric8.kubernetes.api.model.coordination.v1.Lease next = withRenewTime(current, now);
       try {
         current = update(next);
@@ -321,7 +364,7 @@ public final class LeaseLock implements RouteLock {
         LOG.debug("renewed {} for route {}", object, routeId);
       } catch (KubernetesClientException e) {
         if (KubeCalls.isNotFound(e)) {
-          markLost("it was deleted");
+          markLost(object + " was deleted");
           return;
         }
         if (!KubeCalls.isConflict(e)) {
@@ -329,7 +372,8 @@ public final class LeaseLock implements RouteLock {
         }
         io.fabric8.kubernetes.api.model.coordination.v1.Lease fresh = get(name, object);
         if (!isOurs(fresh)) {
-          markLost(fresh == null ? "it was deleted" : "it is now held by " + fresh.getSpec().getHolderIdentity());
+          markLost(fresh == null ? object + " was deleted" : object + " was taken over by "
+              + Checks.printable(fresh.getSpec() == null ? null : fresh.getSpec().getHolderIdentity()));
           return;
         }
         current = update(withRenewTime(fresh, now));
@@ -349,8 +393,8 @@ public final class LeaseLock implements RouteLock {
     }
 
     private void markLost(String why) {
-      lost = true;
-      LOG.warn("lost {} for route {}: {}", object, routeId, why);
+      lost = why;
+      LOG.warn("lost the lock on route {}: {}", routeId, why);
     }
 
     @Override
@@ -364,7 +408,7 @@ public final class LeaseLock implements RouteLock {
           return;
         }
         closed = true;
-        if (lost) {
+        if (lost != null) {
           return;
         }
         try {

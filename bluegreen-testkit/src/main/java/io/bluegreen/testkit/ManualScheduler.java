@@ -1,4 +1,4 @@
-package io.bluegreen.k8s.support;
+package io.bluegreen.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +9,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A scheduler that runs nothing by itself: {@link #runPeriodicTasks()} runs every live periodic task once, on the caller's thread. */
+/**
+ * A scheduler that runs nothing by itself: {@link #runPeriodicTasks()} runs every live periodic task
+ * once, on the caller's thread. Give it to a lock's heartbeat ({@code LeaseLock.Builder.scheduler},
+ * {@code DynamoDbRouteLock.Builder.scheduler}) and decide in the test when renewals happen, together
+ * with a {@link VirtualClock} for the lock's time: no thread, no wall-clock wait.
+ *
+ * <pre>{@code
+ * ManualScheduler heartbeat = new ManualScheduler();
+ * RouteLock lock = LeaseLock.builder(client).clock(clock).scheduler(heartbeat).build();
+ * RouteLock.Lease lease = lock.acquire(route, "pipeline-A");
+ * clock.advance(Duration.ofSeconds(10));
+ * heartbeat.runPeriodicTasks();              // the renewal runs here, now
+ * }</pre>
+ *
+ * <p>One-shot tasks ({@code schedule(..)}) are not supported; {@code execute} runs at once.
+ */
 public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
   /** A scheduled task and whether it was cancelled. */
@@ -23,6 +38,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
       this.periodMillis = periodMillis;
     }
 
+    /** @return the period (or fixed delay) it was scheduled with, in milliseconds */
     public long periodMillis() {
       return periodMillis;
     }
