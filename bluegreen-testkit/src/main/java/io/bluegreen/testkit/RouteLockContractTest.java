@@ -533,7 +533,7 @@ public abstract class RouteLockContractTest {
           .schedule(StageSchedule.targetWeights(hold, 10, 50, 100))
           .gate(gate).gateInterval(hold.dividedBy(8))
           .lock(lock).owner(owner)
-          .clock(clock).sleeper(clock)
+          .time(clock)
           .defaultLogging(false).listener(events);
     }
 
