@@ -70,7 +70,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *       write and stops, with {@link RouteLock.Lease#lossReason()} in its result.</li>
  *   <li><b>Release</b> ({@code close()}): a {@code PutItem} conditioned on this lease id that clears
  *       the owner and lease id but keeps {@code version}, so that the fencing counter survives the
- *       release (a delete would restart it at 1). A lock someone else took is left alone.</li>
+ *       release (a delete would restart it at 1). A lock someone else took is left alone (not even
+ *       tried when a heartbeat already found it taken).</li>
  *   <li><b>Takeover</b>: only once {@code expiresAt + clockSkewMargin} has passed on this lock's time
  *       source. The DynamoDB TTL attribute {@value #TTL_ATTRIBUTE} lets DynamoDB delete items idle for
  *       {@link Builder#staleItemTtl(Duration)} after their expiry or release.</li>
@@ -319,6 +320,7 @@ public final class DynamoDbRouteLock implements RouteLock {
     private volatile Instant lastRenewed;
     private volatile String lastFailure;
     private volatile String lost;
+    private volatile boolean notOurs;
     private volatile boolean closed;
 
     Held(LockItem item, Map<String, AttributeValue> key) {
@@ -396,6 +398,7 @@ public final class DynamoDbRouteLock implements RouteLock {
             LOG.debug("renewed the lock on route {} until {}", next.routeId(), next.expiresAt());
           } catch (ConditionalCheckFailedException e) {
             Optional<LockItem> found = LockItem.from(e.hasItem() ? e.item() : null);
+            notOurs = true;
             markLost(found.filter(LockItem::isHeld)
                 .map(o -> "its DynamoDB lock item (table " + table + ") was taken over by " + Checks.printable(o.owner())
                     + " (version " + o.version() + ")")
@@ -438,7 +441,7 @@ public final class DynamoDbRouteLock implements RouteLock {
           return;
         }
         closed = true;
-        if (lost != null) {
+        if (notOurs) {
           return;
         }
         try {
