@@ -9,6 +9,7 @@ import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
+import io.bluegreen.k8s.internal.AccessReview;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -206,6 +207,10 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
           + "); nothing was written");
     }
     TrafficSplit now = splitOf(object);
+    Optional<String> forbidden = AccessReview.denied(client, updateOp(), namespace, name);
+    if (forbidden.isPresent()) {
+      throw new PreflightException("cannot switch " + object() + ": " + forbidden.get() + "; nothing was written");
+    }
     for (Environment e : target.receiving()) {
       Optional<String> problem = notReady(object, e);
       if (problem.isPresent()) {

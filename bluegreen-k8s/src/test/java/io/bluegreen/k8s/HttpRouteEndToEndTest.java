@@ -83,8 +83,9 @@ class HttpRouteEndToEndTest {
     assertThat(after.getSpec().getParentRefs()).isEqualTo(before.getSpec().getParentRefs());
     assertThat(router.current().asMap()).containsExactly(Map.entry(BLUE, 0), Map.entry(GREEN, 100));
     // requests per stage: engine read, router read, GET Service + LIST EndpointSlices of green (its weight grows),
-    // PUT, verify read; stage 1 also carries the snapshot read and the preflight (GET route, GET Service, LIST slices)
-    assertThat(requestsAtEachStage).containsExactly(10, 6, 6);
+    // PUT, verify read; stage 1 also carries the snapshot read and the preflight (GET route, a SelfSubjectAccessReview
+    // asking whether the client may update it, GET Service, LIST slices)
+    assertThat(requestsAtEachStage).containsExactly(11, 6, 6);
   }
 
   @Test

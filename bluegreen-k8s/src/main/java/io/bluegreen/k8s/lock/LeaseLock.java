@@ -5,6 +5,7 @@ import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.LockUnavailableException;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.lock.RouteLock;
+import io.bluegreen.k8s.internal.AccessReview;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.bluegreen.k8s.internal.KubeNames;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -155,6 +156,11 @@ public final class LeaseLock implements RouteLock {
     Checks.notBlank(owner, "owner");
     String name = leaseName(routeId);
     String object = "Lease " + namespace + "/" + name;
+    // renewing and releasing are updates: refuse now, before the plan writes anything, rather than lose the Lease later
+    Optional<String> forbidden = AccessReview.denied(client, KubeCalls.UPDATE_LEASE, namespace, null);
+    if (forbidden.isPresent()) {
+      throw RouterException.permanentFailure("cannot hold " + object + " for route " + routeId + ": " + forbidden.get(), null);
+    }
     io.fabric8.kubernetes.api.model.coordination.v1.Lease existing = get(name, object);
     Instant now = now();
     io.fabric8.kubernetes.api.model.coordination.v1.Lease held;

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
@@ -50,6 +52,7 @@ public final class MockCluster implements AutoCloseable {
 
   public static final String NS = "default";
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+  private static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 
   /** One request the server received (the body is "" when there was none). */
   public record Request(String method, String path, String body) {
@@ -57,8 +60,14 @@ public final class MockCluster implements AutoCloseable {
       this(method, path, "");
     }
 
+    /** @return whether it changes state (a SelfSubjectAccessReview is a POST that stores nothing) */
     public boolean isWrite() {
-      return WRITES.contains(method);
+      return WRITES.contains(method) && !isAccessReview();
+    }
+
+    /** @return whether it is a SelfSubjectAccessReview (a read-only question, though a POST) */
+    public boolean isAccessReview() {
+      return resourcePath().equals(ACCESS_REVIEWS);
     }
 
     /** @return path without the query */
@@ -98,6 +107,9 @@ public final class MockCluster implements AutoCloseable {
       public MockResponse dispatch(RecordedRequest request) {
         Request recorded = new Request(request.getMethod(), request.getPath(), bodyOf(request));
         requests.add(recorded);
+        if (recorded.isAccessReview() && recorded.method().equals("POST")) {
+          return allowed(recorded);
+        }
         Interceptor i = interceptor;
         MockResponse injected = i == null ? null : i.intercept(recorded, () -> mixed.dispatch(request));
         return injected != null ? injected : mixed.dispatch(request);
@@ -117,6 +129,14 @@ public final class MockCluster implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     client = newClient();
+  }
+
+  /** The CRUD store would echo a review without an answer: answer it as a server where every identity has every permission. */
+  private static MockResponse allowed(Request request) {
+    KubernetesSerialization json = new KubernetesSerialization();
+    SelfSubjectAccessReview review = json.unmarshal(request.body(), SelfSubjectAccessReview.class);
+    review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
+    return new MockResponse().setResponseCode(201).addHeader("Content-Type", "application/json").setBody(json.asJson(review));
   }
 
   private static String bodyOf(RecordedRequest request) {
