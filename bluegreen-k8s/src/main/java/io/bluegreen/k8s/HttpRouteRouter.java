@@ -70,6 +70,8 @@ import java.util.stream.Collectors;
 public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
 
   private static final int MAX_WEIGHT = 1_000_000;
+  /** The most backendRefs an HTTPRoute rule may have (Gateway API CRD, maxItems). */
+  private static final int MAX_BACKEND_REFS = 16;
 
   private final Map<Environment, String> services;
   private final Map<Environment, Integer> ports;
@@ -254,6 +256,11 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
         if (ref != null) {
           ref.setWeight(w);
         } else if (w > 0) {
+          if (managed.rule().getBackendRefs().size() >= MAX_BACKEND_REFS) {
+            throw RouterException.permanentFailure("cannot add a backendRef to Service " + services.get(e) + " in " + object() + " "
+                + managed.label() + ": it has " + managed.rule().getBackendRefs().size() + " backendRefs, the most the Gateway API allows"
+                + " in a rule (the API server would refuse the write): remove one, or add " + services.get(e) + " with weight 0 by hand", null);
+          }
           managed.rule().getBackendRefs().add(new HTTPBackendRefBuilder()
               .withName(services.get(e)).withPort(portFor(e, managed, refs)).withWeight(w).build());
         }
@@ -386,11 +393,11 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
      * Manages only the rule with this {@code name} (call again for more). Without any call, every rule
      * with a backendRef to an environment's Service is managed.
      *
-     * @param ruleName the rule's {@code name} field
+     * @param ruleName the rule's {@code name} field (a DNS subdomain, as the Gateway API CRD requires: "app", "app.v2")
      * @return this builder
      */
     public Builder rule(String ruleName) {
-      ruleNames.add(KubeNames.dnsLabel(ruleName, "rule", "HTTPRoute rule"));
+      ruleNames.add(KubeNames.dnsSubdomain(ruleName, "rule", "HTTPRoute rule", "app"));
       return this;
     }
 

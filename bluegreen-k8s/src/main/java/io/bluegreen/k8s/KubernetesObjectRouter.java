@@ -217,6 +217,11 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
         throw new PreflightException(problem.get() + "; nothing was written");
       }
     }
+    try {
+      withSplit(object, target.orderedAs(environments)); // the write must be expressible: a port is known, there is room, ...
+    } catch (RouterException cannot) {
+      throw new PreflightException(cannot.getMessage() + "; nothing was written");
+    }
     PreflightReport.Builder report = PreflightReport.builder();
     addNotices(object, target, report);
     LOG.debug("preflight of {} for {} passed (now {})", object(), target, now);

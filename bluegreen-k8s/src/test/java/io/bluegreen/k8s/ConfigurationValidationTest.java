@@ -81,7 +81,7 @@ class ConfigurationValidationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"App-Service", "1app", "app_service", "app.service", "app/../x", "app-", ""})
+  @ValueSource(strings = {"App-Service", "-app", "app_service", "app.service", "app/../x", "app-", ""})
   void serviceNamesAreChecked(String name) {
     assertThatThrownBy(() -> ServiceSelectorRouter.builder(client).service(name))
         .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("is not a valid Kubernetes Service name");

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 public final class KubeNames {
 
   private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
@@ -50,7 +49,10 @@ public final class KubeNames {
   }
 
   /**
-   * A Service name: a DNS-1035 label (like a DNS-1123 label, but starting with a letter).
+   * A Service name: a DNS-1123 label. Kubernetes 1.36 accepts one starting with a digit ("1app");
+   * older releases want a DNS-1035 label (a letter first), and there such a Service cannot exist, so
+   * the router's preflight says it was not found. Refusing "1app" here would refuse a Service that a
+   * current cluster can have.
    *
    * @param value the name
    * @param what its role, for the message
@@ -58,9 +60,9 @@ public final class KubeNames {
    */
   public static String serviceName(String value, String what) {
     Checks.notNull(value, what);
-    if (value.length() > 63 || !DNS1035_LABEL.matcher(value).matches()) {
+    if (value.length() > 63 || !DNS1123_LABEL.matcher(value).matches()) {
       throw new InvalidConfigurationException(what + " \"" + Checks.printable(value) + "\" is not a valid Kubernetes Service name:"
-          + " use 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (e.g. \"app-green\")");
+          + " use 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (e.g. \"app-green\")");
     }
     return value;
   }
@@ -93,11 +95,25 @@ public final class KubeNames {
    * @return the value
    */
   public static String objectName(String value, String what) {
+    return dnsSubdomain(value, what, "Kubernetes object", "app-route");
+  }
+
+  /**
+   * A DNS-1123 subdomain (at most 253 characters of dot-separated DNS-1123 labels), as the API server
+   * (or a CRD's schema) requires of object names and of HTTPRoute rule names.
+   *
+   * @param value the name
+   * @param what its role, for the message
+   * @param kind what kind of name, for the message (e.g. "HTTPRoute rule")
+   * @param example a valid example, for the message
+   * @return the value
+   */
+  public static String dnsSubdomain(String value, String what, String kind, String example) {
     Checks.notNull(value, what);
     if (!isDnsSubdomain(value)) {
-      throw new InvalidConfigurationException(what + " \"" + Checks.printable(value) + "\" is not a valid Kubernetes object name:"
+      throw new InvalidConfigurationException(what + " \"" + Checks.printable(value) + "\" is not a valid " + kind + " name:"
           + " use at most 253 lowercase letters, digits, '-' or '.', each dot-separated part starting and ending with a letter or digit"
-          + " (e.g. \"app-route\")");
+          + " (e.g. \"" + example + "\")");
     }
     return value;
   }

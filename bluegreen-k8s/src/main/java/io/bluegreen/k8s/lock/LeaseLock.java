@@ -489,8 +489,12 @@ public final class LeaseLock implements RouteLock {
      */
     public Builder leaseDuration(Duration duration) {
       Checks.positive(duration, "leaseDuration");
-      if (duration.getNano() != 0 || duration.getSeconds() > Integer.MAX_VALUE) {
+      if (duration.getNano() != 0) {
         throw new InvalidConfigurationException("leaseDuration " + duration + " is invalid: a Lease holds whole seconds; use e.g. 30s");
+      }
+      if (duration.getSeconds() > Integer.MAX_VALUE) {
+        throw new InvalidConfigurationException("leaseDuration " + duration + " is invalid: a Lease holds at most " + Integer.MAX_VALUE
+            + " s (an int32); use e.g. 30s");
       }
       this.leaseDuration = duration;
       return this;

@@ -15,15 +15,24 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +108,23 @@ public final class RealCluster {
   /** @return the server's URL, https://127.0.0.1:port */
   public String url() {
     return admin.getMasterUrl().toString().replaceAll("/$", "");
+  }
+
+  /** @return TLS sockets to the server, trusting the CA of the kubeconfig (for a proxy in front of it) */
+  public SSLSocketFactory tls() {
+    try {
+      byte[] pem = Base64.getDecoder().decode(Config.fromKubeconfig("admin", kubeconfig).getCaCertData());
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      trust.setCertificateEntry("apiserver", CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem)));
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot trust the API server's certificate from " + kubeconfig, e);
+    }
   }
 
   /** @return the kubeconfig file */
