@@ -67,7 +67,8 @@ nohup "$BIN/etcd" --name default --data-dir "$STATE/etcd" \
   > "$STATE/etcd.log" 2>&1 &
 echo $! > "$STATE/etcd.pid"
 
-# endpoint-reconciler none: the "kubernetes" Endpoints would need a non-loopback address.
+# endpoint-reconciler none: the "kubernetes" Endpoints would need a non-loopback address. A /16 of
+# Service IPs: nothing deletes the Services of finished tests (namespaces stay Terminating).
 nohup "$BIN/kube-apiserver" \
   --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
   --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
@@ -75,7 +76,7 @@ nohup "$BIN/kube-apiserver" \
   --token-auth-file "$STATE/tokens.csv" --authorization-mode RBAC \
   --service-account-issuer https://kubernetes.default.svc \
   --service-account-key-file "$STATE/sa.key" --service-account-signing-key-file "$STATE/sa.key" \
-  --service-cluster-ip-range 10.0.0.0/24 --endpoint-reconciler-type none \
+  --service-cluster-ip-range 10.96.0.0/16 --endpoint-reconciler-type none \
   --audit-policy-file "$STATE/audit-policy.yaml" --audit-log-path "$STATE/audit.log" --audit-log-format json \
   --audit-log-mode blocking --audit-log-maxsize 0 \
   > "$STATE/kube-apiserver.log" 2>&1 &
