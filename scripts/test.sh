@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command. Starts moto server (an independent ELBv2 + Route 53 implementation)
+# The README's test command. Starts moto server (an independent ELBv2 + Route 53 implementation),
 # a real Prometheus (Debian's package, installed if missing, loaded with known series) and a real
 # kube-apiserver + etcd (built once from Go modules, cached in ~/.cache/bluegreen-kube: scripts/kube/)
 # on 127.0.0.1 on free ports, runs the build with their endpoints, and stops them afterwards.
