@@ -1,7 +1,8 @@
 /**
  * Health gates backed by AWS: {@link io.bluegreen.aws.gate.TargetHealthGate} (ALB target health) and
  * {@link io.bluegreen.aws.gate.CloudWatchAlarmGate} (CloudWatch alarms, like CodeDeploy's rollback
- * triggers).
+ * triggers) and {@link io.bluegreen.aws.gate.CloudWatchMetricGate} (a metric-math expression over
+ * {@code GetMetricData}, judged with the Argo-style limits of {@link io.bluegreen.core.analysis.MetricGate}).
  *
  * <pre>{@code
  * SwitchPlan.builder()...
