@@ -2,6 +2,9 @@ package io.bluegreen.examples.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -18,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One environment of the demo: a real HTTP server on 127.0.0.1 (ephemeral port) that answers
  * {@code /} with a greeting naming its environment and version, and {@code /health} with 200 UP.
  * Every answer carries an {@code X-Served-By} header naming the environment, so a client can tell
- * which side of the switch served it.
+ * which side of the switch served it. {@code /metrics} exposes, through Micrometer's Prometheus
+ * registry, {@code http_server_requests_total{status="200"|"500"}} (answers to {@code /}) for a
+ * Prometheus to scrape (the PrometheusGate example does).
  *
  * <p>{@link #breakNow(double)} simulates a bad release: from then on {@code /health} answers 503 and
  * the given share of requests to {@code /} fail with 500. The share is exact (every n-th request),
@@ -42,6 +47,9 @@ public final class BackendServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicLong requests = new AtomicLong();
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter ok;
+  private final Counter failed;
   private volatile double failureShare;
   private volatile Instant brokeAt;
 
@@ -50,7 +58,10 @@ public final class BackendServer implements AutoCloseable {
     this.version = version;
     this.clock = clock;
     this.executor = Executors.newFixedThreadPool(8, new DaemonThreads("backend-" + name));
+    this.ok = Counter.builder("http.server.requests").description("Answers to /").tag("status", "200").register(metrics);
+    this.failed = Counter.builder("http.server.requests").description("Answers to /").tag("status", "500").register(metrics);
     this.server = LocalHttpServers.create(executor);
+    server.createContext("/metrics", this::scrape);
     server.createContext("/health", this::health);
     server.createContext("/", this::hello);
     server.start();
@@ -122,10 +133,29 @@ public final class BackendServer implements AutoCloseable {
     // fail exactly `share` of the requests: request n fails when floor(n * share) steps up
     boolean fail = brokeAt != null && (long) (n * share) != (long) ((n - 1) * share);
     if (fail) {
+      failed.increment();
       respond(exchange, 500, name + " " + version + " failed (injected)\n");
     } else {
+      ok.increment();
       respond(exchange, 200, "hello from " + name + " " + version + "\n");
     }
+  }
+
+  private void scrape(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getRequestBody().readAllBytes();
+      byte[] bytes = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  /** @return the Prometheus scrape endpoint */
+  public URI metricsUri() {
+    return uri().resolve("/metrics");
   }
 
   private void respond(HttpExchange exchange, int status, String body) throws IOException {
