@@ -3,7 +3,6 @@ package io.bluegreen.k8s.real;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
-import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.k8s.HttpRouteRouter;
 import io.bluegreen.k8s.ServiceSelectorRouter;
@@ -34,7 +33,7 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>{@code race}: prints READY, waits for a line on stdin (so that two children start together),
- *       then switches Service app-service blue -> green all at once, baking 3 s while holding the Lease.</li>
+ *       then switches Service app-service blue -> green all at once, baking 5 s while holding the Lease.</li>
  *   <li>{@code crash}: the HTTPRoute plan of {@link CrashResumeChild} (10/25/50/75/100, stage 3 holds 8 s),
  *       which the test kills with SIGKILL during stage 3.</li>
  * </ul>
@@ -42,7 +41,7 @@ import java.time.Duration;
 public final class RealPlanChild {
 
   /** How long the race's winner bakes while holding the Lease: far longer than the loser needs to be refused. */
-  static final Duration RACE_HOLD = Duration.ofSeconds(3);
+  static final Duration RACE_HOLD = Duration.ofSeconds(5);
 
   private RealPlanChild() {
   }
@@ -83,26 +82,18 @@ public final class RealPlanChild {
                 .service(Fixtures.SERVICE).environments(Fixtures.BLUE, Fixtures.GREEN).build())
             .from(Fixtures.BLUE).to(Fixtures.GREEN).schedule(StageSchedule.allAtOnce(RACE_HOLD)).gate(ScriptedGate.healthy())
             .gateInterval(Duration.ofMillis(500)).lock(lock).owner(owner).waitForClientConvergence(false);
-        say(out, "READY");
+        // warm up (class loading, TLS handshake) so that both children start racing at once even on a loaded machine
+        client.services().inNamespace(namespace).withName(Fixtures.SERVICE).get();
+        client.leases().inNamespace(namespace).withName(LeaseLock.leaseName("warm-up")).get();
+        CrashResumeChild.say(out, "READY");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       } else {
         LeaseLock lock = LeaseLock.builder(client).namespace(namespace).leaseDuration(CrashResumeChild.LEASE_DURATION).build();
         plan = crashPlan(client, namespace, lock, owner);
       }
-      result = plan.listener(e -> {
-        if (e instanceof SwitchEvent.LockAcquired) {
-          say(out, "LOCKED");
-        } else if (e instanceof SwitchEvent.StageVerified v) {
-          say(out, "STAGE_VERIFIED " + v.stageNumber() + " " + v.split());
-        }
-      }).build().execute();
-      say(out, "FINISHED " + result.outcome() + " " + result.summary());
+      result = plan.listener(CrashResumeChild.reporter(out)).build().execute();
+      CrashResumeChild.say(out, "FINISHED " + result.outcome() + " " + result.summary());
     }
     System.exit(0);
-  }
-
-  private static void say(PrintStream out, String line) {
-    out.println(line);
-    out.flush();
   }
 }

@@ -5,6 +5,7 @@ import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.event.SwitchEvent;
+import io.bluegreen.core.event.SwitchListener;
 import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.k8s.HttpRouteRouter;
 import io.bluegreen.k8s.lock.LeaseLock;
@@ -83,19 +84,28 @@ public final class CrashResumeChild {
     PrintStream out = System.out;
     try (KubernetesClient client = client(args[0])) {
       LeaseLock lock = LeaseLock.builder(client).namespace(MockCluster.NS).leaseDuration(LEASE_DURATION).build();
-      SwitchResult result = plan(client, lock, args[1]).listener(e -> {
-        if (e instanceof SwitchEvent.LockAcquired) {
-          say(out, "LOCKED");
-        } else if (e instanceof SwitchEvent.StageVerified v) {
-          say(out, "STAGE_VERIFIED " + v.stageNumber() + " " + v.split());
-        }
-      }).build().execute();
+      SwitchResult result = plan(client, lock, args[1]).listener(reporter(out)).build().execute();
       say(out, "FINISHED " + result.outcome() + " " + result.summary());
     }
     System.exit(0);
   }
 
-  private static void say(PrintStream out, String line) {
+  /**
+   * @param out the child's stdout
+   * @return a listener printing the lines a test waits for: {@code LOCKED}, {@code STAGE_VERIFIED <n> <split>}
+   */
+  public static SwitchListener reporter(PrintStream out) {
+    return e -> {
+      if (e instanceof SwitchEvent.LockAcquired) {
+        say(out, "LOCKED");
+      } else if (e instanceof SwitchEvent.StageVerified v) {
+        say(out, "STAGE_VERIFIED " + v.stageNumber() + " " + v.split());
+      }
+    };
+  }
+
+  /** Prints {@code line} and flushes, so that the test reading the child's stdout sees it at once. */
+  public static void say(PrintStream out, String line) {
     out.println(line);
     out.flush();
   }

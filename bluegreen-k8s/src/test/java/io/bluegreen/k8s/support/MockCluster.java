@@ -1,18 +1,11 @@
 package io.bluegreen.k8s.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +27,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -235,11 +227,7 @@ public final class MockCluster implements AutoCloseable {
   // ------------------------------------------------------------------------ seeding
 
   public Service service(String name, Map<String, String> selector) {
-    return client.services().inNamespace(NS).resource(new ServiceBuilder()
-        .withNewMetadata().withName(name).withNamespace(NS).addToLabels("app", "myapp").endMetadata()
-        .withNewSpec().withSelector(new LinkedHashMap<>(selector)).withType("ClusterIP")
-        .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort().endSpec()
-        .build()).create();
+    return client.services().inNamespace(NS).resource(SceneObjects.service(NS, name, selector)).create();
   }
 
   public Service getService(String name) {
@@ -249,27 +237,14 @@ public final class MockCluster implements AutoCloseable {
   /** Creates {@code count} Pods with {@code labels}, Ready or not. */
   public void pods(String prefix, Map<String, String> labels, int count, boolean ready) {
     for (int i = 0; i < count; i++) {
-      Pod pod = new PodBuilder().withNewMetadata().withName(prefix + "-" + i).withNamespace(NS).withLabels(new LinkedHashMap<>(labels))
-          .endMetadata()
-          .withNewSpec().addNewContainer().withName("app").withImage("example/app:1").endContainer().endSpec()
-          .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-          .endStatus().build();
-      client.pods().inNamespace(NS).resource(pod).create();
+      client.pods().inNamespace(NS).resource(SceneObjects.pod(NS, prefix + "-" + i, labels, ready)).create();
     }
   }
 
   /** Creates an EndpointSlice for {@code service} with {@code ready} ready and {@code notReady} unready endpoints. */
   public void endpointSlice(String service, int ready, int notReady) {
-    EndpointSliceBuilder b = new EndpointSliceBuilder().withNewMetadata().withName(service + "-slice-" + requests.size())
-        .withNamespace(NS).addToLabels("kubernetes.io/service-name", service).endMetadata().withAddressType("IPv4");
-    for (int i = 0; i < ready + notReady; i++) {
-      boolean r = i < ready;
-      b.addNewEndpoint().withAddresses("10.0." + (service.hashCode() & 0x7f) + "." + (i + 1))
-          .withNewTargetRef().withKind("Pod").withName(service + "-pod-" + i).withNamespace(NS).endTargetRef()
-          .withNewConditions().withReady(r).withServing(r).withTerminating(false).endConditions().endEndpoint();
-    }
-    b.addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort();
-    client.discovery().v1().endpointSlices().inNamespace(NS).resource(b.build()).create();
+    client.discovery().v1().endpointSlices().inNamespace(NS)
+        .resource(SceneObjects.endpointSlice(NS, service + "-slice-" + requests.size(), service, ready, notReady)).create();
   }
 
   /** A Service for an environment, with {@code ready} ready endpoints in one EndpointSlice. */
@@ -279,19 +254,7 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public Ingress ingress(String name, String backendService) {
-    return client.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
-        .withNewMetadata().withName(name).withNamespace(NS).addToAnnotations("example.com/owner", "team-shop").endMetadata()
-        .withNewSpec().withIngressClassName("nginx")
-        .addNewTl().withHosts("shop.example.com").withSecretName("shop-tls").endTl()
-        .addNewRule().withHost("shop.example.com").withNewHttp()
-        .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName(backendService)
-        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
-        .addNewPath().withPath("/static").withPathType("Prefix").withNewBackend().withNewService().withName("static-files")
-        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
-        .addNewPath().withPath("/api").withPathType("Prefix").withNewBackend().withNewService().withName(backendService)
-        .withNewPort().withName("http").endPort().endService().endBackend().endPath()
-        .endHttp().endRule()
-        .endSpec().build()).create();
+    return client.network().v1().ingresses().inNamespace(NS).resource(SceneObjects.ingress(NS, name, backendService)).create();
   }
 
   public Ingress getIngress(String name) {
@@ -300,21 +263,8 @@ public final class MockCluster implements AutoCloseable {
 
   /** An HTTPRoute with a managed rule (blue 100, green 0) and an unrelated rule to a docs Service. */
   public HTTPRoute httpRoute(String name, String blueService, int blueWeight, String greenService, int greenWeight) {
-    return client.resources(HTTPRoute.class).inNamespace(NS).resource(new HTTPRouteBuilder()
-        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-        .withNewSpec()
-        .addNewParentRef().withName("shop-gateway").endParentRef()
-        .withHostnames("shop.example.com")
-        .addNewRule().withName("app")
-        .addNewMatch().withNewPath().withType("PathPrefix").withValue("/").endPath().endMatch()
-        .addNewBackendRef().withName(blueService).withPort(80).withWeight(blueWeight).endBackendRef()
-        .addNewBackendRef().withName(greenService).withPort(80).withWeight(greenWeight).endBackendRef()
-        .endRule()
-        .addNewRule().withName("docs")
-        .addNewMatch().withNewPath().withType("PathPrefix").withValue("/docs").endPath().endMatch()
-        .addNewBackendRef().withName("docs").withPort(80).withWeight(1).endBackendRef()
-        .endRule()
-        .endSpec().build()).create();
+    return client.resources(HTTPRoute.class).inNamespace(NS)
+        .resource(SceneObjects.httpRoute(NS, name, blueService, blueWeight, greenService, greenWeight)).create();
   }
 
   public HTTPRoute getHttpRoute(String name) {
