@@ -3,10 +3,9 @@ package io.bluegreen.prometheus;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.GateContext;
-import io.bluegreen.core.GateResult;
-import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.analysis.AbstractMetricGate;
 import io.bluegreen.core.analysis.Measurement;
 import io.bluegreen.core.analysis.MetricGate;
 import io.bluegreen.core.analysis.MetricProvider;
@@ -79,18 +78,17 @@ import java.util.stream.Collectors;
  * credentials or a query string ({@code build()} refuses it), so it can always be printed.
  * Thread-safe.
  */
-public final class PrometheusGate implements HealthGate {
+public final class PrometheusGate extends AbstractMetricGate {
 
   private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Set<String> BUILT_IN = Set.of("env", "from", "to");
 
-  private final MetricGate gate;
   private final PromQlTemplate query;
   private final Reduction reduction;
   private final URI prometheus;
 
   private PrometheusGate(MetricGate gate, PromQlTemplate query, Reduction reduction, URI prometheus) {
-    this.gate = gate;
+    super(gate);
     this.query = query;
     this.reduction = reduction;
     this.prometheus = prometheus;
@@ -102,21 +100,6 @@ public final class PrometheusGate implements HealthGate {
    */
   public static Builder builder(URI prometheus) {
     return new Builder(prometheus);
-  }
-
-  @Override
-  public GateResult check(GateContext context) {
-    return gate.check(context);
-  }
-
-  @Override
-  public void preflight(GateContext context) {
-    gate.preflight(context);
-  }
-
-  @Override
-  public String name() {
-    return gate.name();
   }
 
   /** @return the query as written, placeholders included */
@@ -132,11 +115,6 @@ public final class PrometheusGate implements HealthGate {
   /** @return the server */
   public URI prometheus() {
     return prometheus;
-  }
-
-  /** @return the analysis behind this gate (conditions, limits) */
-  public MetricGate analysis() {
-    return gate;
   }
 
   @Override

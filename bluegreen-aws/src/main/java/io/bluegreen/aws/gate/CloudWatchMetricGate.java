@@ -3,10 +3,9 @@ package io.bluegreen.aws.gate;
 import io.bluegreen.aws.internal.AwsFailures;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.GateContext;
-import io.bluegreen.core.GateResult;
-import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.analysis.AbstractMetricGate;
 import io.bluegreen.core.analysis.Measurement;
 import io.bluegreen.core.analysis.MetricGate;
 import io.bluegreen.core.analysis.MetricProvider;
@@ -53,16 +52,15 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
  * </ul>
  * Needs {@code cloudwatch:GetMetricData}. Thread-safe.
  */
-public final class CloudWatchMetricGate implements HealthGate {
+public final class CloudWatchMetricGate extends AbstractMetricGate {
 
   private static final Pattern ID = Pattern.compile("[a-z][a-zA-Z0-9_]*");
   private static final String RESULT_ID = "result";
 
-  private final MetricGate gate;
   private final String expression;
 
   private CloudWatchMetricGate(MetricGate gate, String expression) {
-    this.gate = gate;
+    super(gate);
     this.expression = expression;
   }
 
@@ -98,29 +96,9 @@ public final class CloudWatchMetricGate implements HealthGate {
         .samplesFrom("requests");
   }
 
-  @Override
-  public GateResult check(GateContext context) {
-    return gate.check(context);
-  }
-
-  @Override
-  public void preflight(GateContext context) {
-    gate.preflight(context);
-  }
-
-  @Override
-  public String name() {
-    return gate.name();
-  }
-
   /** @return the metric-math expression */
   public String expression() {
     return expression;
-  }
-
-  /** @return the analysis behind this gate */
-  public MetricGate analysis() {
-    return gate;
   }
 
   @Override
