@@ -17,6 +17,7 @@ import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * and the clients' counters are both empty, and records the case for docs/RELIABILITY.md ({@link
  * EvidenceLog#badInput}).
  */
+@Evidence(backend = "WireMock: a hand-written ELBv2 and CloudWatch fake (FakeElb), counting every request the SDK sends")
 class AwsBadInputCatalogueTest {
 
   private static final String PREFIX = "arn:aws:elasticloadbalancing:us-east-1:123456789012:";

@@ -14,6 +14,7 @@ import io.bluegreen.k8s.gate.DeploymentReadyGate;
 import io.bluegreen.k8s.gate.EndpointsReadyGate;
 import io.bluegreen.k8s.lock.LeaseLock;
 import io.bluegreen.k8s.support.MockCluster;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -32,9 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * hosts, paths, ports, durations, minimums, nulls) is rejected with an {@link InvalidConfigurationException}
  * whose message says what to pass instead, and with zero requests reaching the API server: nothing a
  * caller passes can reach a request path, a label selector or a written object unless it is well formed.
- * Each case is asserted and recorded ({@code target/reliability/bad-inputs.tsv}) with the number of
- * requests the mock server saw.
+ * Each case is asserted, then recorded with the number of requests the mock server saw (written only
+ * when the case passed: {@link Evidence}).
  */
+@Evidence(backend = "fabric8 kubernetes-server-mock (CRUD mode), counting every request")
 class KubernetesBadInputCatalogueTest {
 
   private static final Environment RED = Environment.of("red");
@@ -226,8 +228,8 @@ class KubernetesBadInputCatalogueTest {
 
     int requests = cluster.requestCount() - before;
     assertThat(thrown).as(input).isInstanceOf(InvalidConfigurationException.class);
-    EvidenceLog.badInput("bluegreen-k8s", input, thrown.getMessage(), requests);
     assertThat(thrown.getMessage()).as(input).contains(fix);
     assertThat(requests).as("requests the API server saw for: " + input).isZero();
+    EvidenceLog.badInput("bluegreen-k8s", input, thrown.getMessage(), requests);
   }
 }

@@ -1,32 +1,57 @@
 package io.bluegreen.testkit;
 
-import io.bluegreen.core.Outcome;
-import io.bluegreen.core.SwitchResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Rows of evidence written by tests while they assert, so that docs/RELIABILITY.md is produced from
- * what the tests saw rather than typed by hand. Rows go to tab-separated files under
- * {@code target/reliability/} of the module being tested (a file per kind, truncated the first time a
- * JVM writes it); {@code scripts/reliability-report.sh} assembles them.
+ * Rows of evidence that tests record, from which {@code scripts/reliability-report.py} builds
+ * docs/RELIABILITY.md, so that every figure there comes from a test that passed in the run that built
+ * it rather than being typed by hand.
+ *
+ * <p>A row is staged while the test runs and written only once the test has passed: the test class
+ * must be annotated {@link Evidence}, whose extension drops the rows of a failed, aborted or skipped test.
+ *
+ * <p>Nothing is written unless the build asks for it: the system property
+ * {@value #RUN_PROPERTY} names the run (bluegreen's own build sets it; a project using the testkit
+ * does not, and then recording is a no-op). Rows go to {@code target/reliability/<test class>.tsv}
+ * (the directory can be moved with {@value #DIR_PROPERTY}): a first line naming the run, the class
+ * and its backend; one line per row; a last line counting the class's passed, failed, aborted and
+ * skipped tests, written when the class ends (a file without it is from a run that did not finish).
  *
  * <pre>{@code
- * EvidenceLog.badInput("bluegreen-k8s", "label value \"blue green\"", e.getMessage(), writesSeen);
+ * EvidenceLog.badInput("bluegreen-k8s", "label value \"blue green\"", e.getMessage(), requestsSeen);
+ * EvidenceLog.figure("failed requests attributable to the switch", "0", "0", "ZeroDowntimeUnderLoadTest");
  * }</pre>
  */
 public final class EvidenceLog {
 
-  private static final Path DIR = Path.of(System.getProperty("bluegreen.evidence.dir", "target/reliability"));
-  private static final Set<Path> STARTED = new HashSet<>();
+  /** The system property naming the run; recording is off without it. */
+  public static final String RUN_PROPERTY = "bluegreen.evidence.run";
+  /** The system property naming the directory the rows go to (default {@code target/reliability}). */
+  public static final String DIR_PROPERTY = "bluegreen.evidence.dir";
+
+  private static final ThreadLocal<List<String[]>> PENDING = new ThreadLocal<>();
 
   private EvidenceLog() {
+  }
+
+  /** @return the run this JVM records evidence for, if the build asked for evidence */
+  public static Optional<String> run() {
+    String run = System.getProperty(RUN_PROPERTY);
+    return run == null || run.isBlank() ? Optional.empty() : Optional.of(run.trim());
   }
 
   /**
@@ -35,41 +60,55 @@ public final class EvidenceLog {
    * @param module the module whose API rejected it
    * @param input what was passed
    * @param message the exception's message
-   * @param writes backend writes (or requests) seen, which must be 0
+   * @param requests backend requests (or writes) the test counted during the attempt, which it asserted to be 0
    */
-  public static void badInput(String module, String input, String message, long writes) {
-    append("bad-inputs.tsv", module, input, message, Long.toString(writes));
+  public static void badInput(String module, String input, String message, long requests) {
+    stage("bad-input", module, input, message, Long.toString(requests));
   }
 
   /**
-   * Records one fault-matrix cell.
-   *
-   * @param router the router
-   * @param fault the fault
-   * @param point where it was injected
-   * @param persistence once or persistent
-   * @param expected the outcome the engine must reach
-   * @param result what happened
-   */
-  public static void faultCell(String router, String fault, String point, String persistence, Outcome expected, SwitchResult result) {
-    append("fault-matrix.tsv", router, fault, point, persistence, expected.name(), result.outcome().name(),
-        result.trafficNow().map(Object::toString).orElse("UNKNOWN"), Boolean.toString(result.isTrafficNowVerified()),
-        Integer.toString(result.writes()), Long.toString(result.events(io.bluegreen.core.event.SwitchEvent.RetryScheduled.class).size()));
-  }
-
-  /**
-   * Records a measured figure (e.g. requests served during a switch).
+   * Records a figure whose value is the same in every passing run (a count the test asserted exactly, an
+   * outcome, a split).
    *
    * @param name what was measured
    * @param value the figure
-   * @param how the command or test that measured it
+   * @param how the test that measured it
    */
   public static void figure(String name, String value, String how) {
-    append("figures.tsv", name, value, how);
+    figure(name, value, value, how);
   }
 
-  private static synchronized void append(String file, String... fields) {
-    Path path = DIR.resolve(file);
+  /**
+   * Records a figure that varies from run to run (a request count, a rate). The report that is committed
+   * shows {@code claim}, what the test asserted and every passing run shares ("at least 20,000", "0");
+   * {@code measured}, this run's value, goes only to the report of the run.
+   *
+   * @param name what was measured
+   * @param claim what the test asserted about it
+   * @param measured this run's value
+   * @param how the test that measured it
+   */
+  public static void figure(String name, String claim, String measured, String how) {
+    stage("figure", name, claim, measured, how);
+  }
+
+  /** Stages one row of the current test; {@link FaultMatrix} uses it for its cells. */
+  static void stage(String kind, String... fields) {
+    if (run().isEmpty()) {
+      return;
+    }
+    List<String[]> pending = PENDING.get();
+    if (pending == null) {
+      throw new IllegalStateException("evidence is recorded (" + RUN_PROPERTY + " is set) but this test is not in a class annotated"
+          + " @Evidence(backend = ...): annotate it, so that its rows are written only when it passes");
+    }
+    String[] row = new String[fields.length + 1];
+    row[0] = kind;
+    System.arraycopy(fields, 0, row, 1, fields.length);
+    pending.add(row);
+  }
+
+  private static String line(String... fields) {
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < fields.length; i++) {
       if (i > 0) {
@@ -77,17 +116,128 @@ public final class EvidenceLog {
       }
       line.append(fields[i] == null ? "" : fields[i].replace('\t', ' ').replace('\n', ' ').replace('\r', ' '));
     }
-    line.append('\n');
-    try {
-      Files.createDirectories(DIR);
-      if (STARTED.add(path)) {
-        Files.writeString(path, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE);
-      } else {
-        Files.writeString(path, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    return line.append('\n').toString();
+  }
+
+  /**
+   * The extension behind {@link Evidence}: opens the class's file when the class starts, keeps each
+   * test's rows aside while it runs, writes them when it has passed and drops them otherwise, and closes
+   * the file with the class's test counts.
+   */
+  public static final class Recorder implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, TestWatcher {
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Recorder.class);
+
+    /** The file of one test class and its counts. */
+    private static final class ClassLog {
+      final Path path;
+      int passed;
+      int failed;
+      int aborted;
+      int skipped;
+
+      ClassLog(Path path) {
+        this.path = path;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write evidence to " + path, e);
+
+      synchronized void append(String text) {
+        try {
+          Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write evidence to " + path, e);
+        }
+      }
+    }
+
+    /** Used by JUnit through {@link Evidence}. */
+    public Recorder() {
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+      Optional<String> run = run();
+      if (run.isEmpty()) {
+        return;
+      }
+      Class<?> testClass = context.getRequiredTestClass();
+      String backend = AnnotationSupport.findAnnotation(testClass, Evidence.class).map(Evidence::backend)
+          .orElseThrow(() -> new IllegalStateException(testClass.getName() + " records evidence: annotate it @Evidence(backend = ...)"));
+      Path dir = Path.of(System.getProperty(DIR_PROPERTY, "target/reliability"));
+      Files.createDirectories(dir);
+      Path path = dir.resolve(testClass.getName() + ".tsv");
+      Files.writeString(path, line("run", run.get(), testClass.getName(), backend), StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+      context.getStore(NS).put(ClassLog.class, new ClassLog(path));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+      PENDING.set(new ArrayList<>());
+    }
+
+    @Override
+    public void testSuccessful(ExtensionContext context) {
+      List<String[]> rows = take();
+      classLog(context).ifPresent(log -> {
+        StringBuilder text = new StringBuilder();
+        for (String[] row : rows) {
+          text.append(line(row));
+        }
+        log.append(text.toString());
+        synchronized (log) {
+          log.passed++;
+        }
+      });
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      take();
+      classLog(context).ifPresent(log -> {
+        synchronized (log) {
+          log.failed++;
+        }
+      });
+    }
+
+    @Override
+    public void testAborted(ExtensionContext context, Throwable cause) {
+      take();
+      classLog(context).ifPresent(log -> {
+        synchronized (log) {
+          log.aborted++;
+        }
+      });
+    }
+
+    @Override
+    public void testDisabled(ExtensionContext context, Optional<String> reason) {
+      classLog(context).ifPresent(log -> {
+        synchronized (log) {
+          log.skipped++;
+        }
+      });
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      ClassLog log = context.getStore(NS).get(ClassLog.class, ClassLog.class);
+      if (log != null) {
+        synchronized (log) {
+          log.append(line("end", Integer.toString(log.passed), Integer.toString(log.failed), Integer.toString(log.aborted),
+              Integer.toString(log.skipped)));
+        }
+      }
+    }
+
+    private static List<String[]> take() {
+      List<String[]> rows = PENDING.get();
+      PENDING.remove();
+      return rows == null ? List.of() : rows;
+    }
+
+    private static Optional<ClassLog> classLog(ExtensionContext context) {
+      return Optional.ofNullable(context.getStore(NS).get(ClassLog.class, ClassLog.class));
     }
   }
 }
