@@ -12,6 +12,7 @@ import io.bluegreen.k8s.lock.LeaseLock;
 import io.bluegreen.k8s.support.CrashResumeChild;
 import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.MockCluster;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.RecordingListener;
 import io.bluegreen.testkit.ScriptedGate;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -34,11 +36,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * End to end: a plan runs in a child JVM against the mock API server of this JVM (CRUD mode, on
@@ -50,11 +55,17 @@ import org.junit.jupiter.api.Test;
  * end where it was asked to: COMPLETED at green=100, or, with {@code rollbackTo(all on blue)} and a gate
  * that fails, ROLLED_BACK to all-blue. Every write is checked on the mock server's request log.
  *
+ * <p>{@link #aPlanKilledDuringAWriteIsResumedFromWhatTheServerHolds} kills the child instead while its
+ * stage-3 write is in flight: the server holds the PUT (after applying it, or without applying it) until
+ * the child is dead, so the dead plan never learnt whether its write landed; the resumed plan must
+ * continue from whatever the server holds.
+ *
  * <p>Real waits here, all bounded: the child's start-up and its 1 s stage holds (the plan in the child
  * runs in real time, since nothing in this JVM can drive a clock in another one), polled through its
  * stdout with a 90 s limit; and waiting up to 10 s for the killed process to be reaped. The child is
  * killed in {@link #killChild()} whatever happens.
  */
+@Evidence(backend = "fabric8 kubernetes-server-mock (CRUD mode); the first plan runs in a child JVM killed with SIGKILL")
 class CrashResumeTest {
 
   private static final String ROUTE_PATH = "/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/" + Fixtures.ROUTE;
@@ -133,13 +144,15 @@ class CrashResumeTest {
     assertThat(result.writes()).isEqualTo(2);
     assertLeaseTakenOverAndReleased();
 
-    String how = "CrashResumeTest (bluegreen-k8s): HTTPRoute plan 10/25/50/75/100 in a child JVM, SIGKILL during stage 3, same plan re-run";
-    EvidenceLog.figure("crash-resume: split found after SIGKILL mid-stage 3 of 5", crash.found().toString(), how);
+    String how = "CrashResumeTest (bluegreen-k8s): HTTPRoute plan 10/25/50/75/100 in a child JVM, SIGKILL during the bake of stage 3"
+        + " (after its write was verified), same plan re-run";
+    EvidenceLog.figure("crash-resume: split found after SIGKILL in the bake of stage 3 of 5 (its write verified)", crash.found().toString(), how);
     EvidenceLog.figure("crash-resume: route writes after resume", resumedWrites.size() + " (green " + join(resumedWrites)
         + "; all route writes " + join(greenWeightsWritten(cluster.requests())) + ")", how);
     EvidenceLog.figure("crash-resume: Lease of the dead process taken over", String.format(Locale.ROOT,
-        "only after expiry, %.1f s after the kill (leaseDuration %d s); refused 0.5 s before expiry; no wall-clock wait (injected"
-            + " lock clock)", takeover.toMillis() / 1000.0, CrashResumeChild.LEASE_DURATION.toSeconds()), how);
+        "only after expiry (leaseDuration %d s); refused 0.5 s before expiry; no wall-clock wait (injected lock clock)",
+        CrashResumeChild.LEASE_DURATION.toSeconds()), String.format(Locale.ROOT, "expiry %.1f s after the kill", takeover.toMillis() / 1000.0),
+        how);
     EvidenceLog.figure("crash-resume: outcome after resume", result.summary(), how);
   }
 
@@ -171,15 +184,100 @@ class CrashResumeTest {
     assertThat(scene().getSpec().getRules().get(0).getBackendRefs()).extracting(HTTPBackendRef::getWeight).containsExactly(100, 0);
     assertLeaseTakenOverAndReleased();
 
-    String how = "CrashResumeTest (bluegreen-k8s): SIGKILL during stage 3, re-run with rollbackTo(blue=100) and a gate failing in stage 4";
+    String how = "CrashResumeTest (bluegreen-k8s): SIGKILL during the bake of stage 3 (after its write was verified), re-run with"
+        + " rollbackTo(blue=100) and a gate failing in stage 4";
     EvidenceLog.figure("crash-resume with rollbackTo all-blue: split found after SIGKILL", crash.found().toString(), how);
     EvidenceLog.figure("crash-resume with rollbackTo all-blue: route writes after resume", resumedWrites.size() + " (green "
         + join(resumedWrites) + ")", how);
     EvidenceLog.figure("crash-resume with rollbackTo all-blue: outcome", result.summary(), how);
   }
 
+  @ParameterizedTest(name = "the stage-3 write {0} the server")
+  @ValueSource(strings = {"reached", "never reached"})
+  void aPlanKilledDuringAWriteIsResumedFromWhatTheServerHolds(String reached) throws Exception {
+    boolean landed = reached.equals("reached");
+    Crash crash = crashChildDuringStage3Write(landed);
+    MovableClock lockClock = new MovableClock();
+    refusedUntilExpiry(crash, lockClock);
+
+    int mark = cluster.requestCount();
+    RecordingListener events = new RecordingListener();
+    VirtualClock clock = VirtualClock.create();
+    SwitchResult result = CrashResumeChild.plan(cluster.newClient(), lock(lockClock), RESUMER)
+        .listener(events).defaultLogging(false).clock(clock).sleeper(clock)
+        .build().execute();
+
+    TrafficSplit expectedFound = landed ? TrafficSplit.of(BLUE, 50, GREEN, 50) : TrafficSplit.of(BLUE, 75, GREEN, 25);
+    List<Integer> expectedWrites = landed ? List.of(75, 100) : List.of(50, 75, 100);
+    assertThat(crash.found()).as("what the server holds after the kill").isEqualTo(expectedFound);
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.COMPLETED);
+    assertThat(result.trafficNow()).contains(TrafficSplit.allTo(GREEN, BLUE));
+    assertThat(result.isTrafficNowVerified()).isTrue();
+    assertThat(result.snapshot()).contains(expectedFound);
+    List<Integer> resumedWrites = greenWeightsWritten(cluster.requestsSince(mark));
+    assertThat(resumedWrites).as("the resumed plan continues from what the server holds").containsExactlyElementsOf(expectedWrites);
+    assertLeaseTakenOverAndReleased();
+
+    String how = "CrashResumeTest (bluegreen-k8s): SIGKILL while the server held the child's stage-3 PUT, which it had "
+        + (landed ? "applied" : "not applied") + "; same plan re-run";
+    String what = "crash-resume during an in-flight write that " + (landed ? "landed" : "did not land");
+    EvidenceLog.figure(what + ": split found after SIGKILL", crash.found().toString(), how);
+    EvidenceLog.figure(what + ": route writes after resume", resumedWrites.size() + " (green " + join(resumedWrites) + ")", how);
+    EvidenceLog.figure(what + ": outcome after resume", result.summary(), how);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // the crash
+
+  /**
+   * Starts the child and kills it while the server holds its stage-3 PUT: applied to the store first when
+   * {@code landed}, never applied otherwise; the reply is released (to a dead process) only after the kill.
+   */
+  private Crash crashChildDuringStage3Write(boolean landed) throws Exception {
+    cluster.environmentService("app-blue", "blue", 2);
+    cluster.environmentService("app-green", "green", 2);
+    cluster.httpRoute(Fixtures.ROUTE, "app-blue", 100, "app-green", 0);
+    CountDownLatch inFlight = new CountDownLatch(1);
+    CountDownLatch killed = new CountDownLatch(1);
+    cluster.intercept((request, store) -> {
+      if (!request.method().equals("PUT") || !request.resourcePath().equals(ROUTE_PATH) || greenWeight(request) != 50) {
+        return null;
+      }
+      MockResponse reply = landed ? store.get() : new MockResponse().setResponseCode(504);
+      inFlight.countDown();
+      try {
+        killed.await(CHILD_LIMIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return reply;
+    });
+    try {
+      BlockingQueue<String> lines = startChild();
+      assertThat(inFlight.await(CHILD_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the child's stage-3 write reached the server: "
+          + lines).isTrue();
+      Instant killedAt = Instant.now();
+      child.destroyForcibly();
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("the child is gone").isTrue();
+      assertThat(child.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+      assertThat(lines).as("the child never saw stage 3 verified").noneMatch(l -> l.startsWith("STAGE_VERIFIED 3"));
+      killed.countDown();
+      cluster.intercept(null);
+      TrafficSplit found = CrashResumeChild.router(cluster.client()).current();
+      Lease lease = storedLease();
+      assertThat(lease.getSpec().getHolderIdentity()).as("the dead process still holds the Lease").isEqualTo(CHILD_OWNER);
+      Instant expiry = lease.getSpec().getRenewTime().toInstant().plusSeconds(lease.getSpec().getLeaseDurationSeconds());
+      return new Crash(found, killedAt, expiry);
+    } finally {
+      killed.countDown();
+      cluster.intercept(null);
+    }
+  }
+
+  private static int greenWeight(MockCluster.Request put) {
+    return JSON.unmarshal(put.body(), HTTPRoute.class).getSpec().getRules().get(0).getBackendRefs().stream()
+        .filter(b -> b.getName().equals("app-green")).findFirst().orElseThrow().getWeight();
+  }
 
   private Crash crashChildInStage3() throws Exception {
     cluster.environmentService("app-blue", "blue", 2);

@@ -16,6 +16,7 @@ import io.bluegreen.core.lock.InProcessRouteLock;
 import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.MockCluster;
 import io.bluegreen.k8s.support.ResettingProxy;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.FaultMatrix;
 import io.bluegreen.testkit.FaultMatrix.Persistence;
 import io.bluegreen.testkit.FaultMatrix.Point;
@@ -49,7 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * routed object, at the PUT of the faulted stage, and at the rollback's PUT, through the real fabric8
  * client (its own retries off: {@code requestRetryBackoffLimit(0)}, so every retry is the engine's)
  * against the fabric8 mock server in CRUD mode. Each cell is asserted and recorded by
- * {@link FaultMatrix#check} (rows in {@code target/reliability/fault-matrix.tsv}).
+ * {@link FaultMatrix.Cell#check} and recorded when the whole cell has passed ({@link Evidence}).
  *
  * <h2>Plans</h2>
  * HttpRouteRouter: target weights 10, 50, 100 as {@link FaultMatrix} describes; STAGE_WRITE is the PUT
@@ -61,9 +62,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <h2>Faults</h2>
  * HTTP 500, 503, 429 (with a Status carrying retryAfterSeconds=1 and a Retry-After header) and a slow
  * reply are served by the mock server itself ({@link MockCluster#intercept}) instead of its store, to
- * the requests the cell targets; the slow reply comes 1500 ms after a request whose client times out
- * after 500 ms (the other cells' clients time out after 5 s; if an unfaulted request of a timeout cell
- * still times out on a loaded machine, the cell is run once more instead of recording the machine). A connection reset comes from {@link ResettingProxy} in front of the server: it reads
+ * the requests the cell targets. A timeout needs no wall-clock luck: the client of a timeout cell marks
+ * the requests the cell targets ({@link MockCluster#markingClient}) and gives only those a
+ * {@value #SHORT_TIMEOUT_MILLIS} ms timeout, and the server answers only marked requests late
+ * ({@value #LATE_REPLY_MILLIS} ms); every other request has {@value #GENEROUS_TIMEOUT_MILLIS} ms, which
+ * no loaded machine comes near. A connection reset comes from {@link ResettingProxy} in front of the server: it reads
  * the request and answers with a TCP RST. A 409 is a Status "Conflict ... the object has been
  * modified" (on a GET, which a real API server never answers with 409, it is the same transient
  * failure). A faulted request never reaches the store, so a faulted write did not land (the timeout
@@ -78,19 +81,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Retry policies: forward {@link RetryPolicy#defaults()} (5 attempts); rollback
  * {@link RetryPolicy#rollbackDefaults()} (10 attempts) except in PERSISTENT cells, which use 4 rollback
  * attempts with the same backoff to keep the timeout cells short (10 attempts would only repeat the
- * same 500 ms timeout 6 more times). Backoffs run on a {@link VirtualClock}.
+ * same timeout 6 more times). Backoffs run on a {@link VirtualClock}.
  */
+@Evidence(backend = "fabric8 kubernetes-server-mock (CRUD mode), through the real fabric8 client")
 class KubernetesFaultMatrixTest {
 
-  /**
-   * The client's request timeout in the read-timeout cells: small, so that they stay fast, yet well above
-   * what an unfaulted request takes even on a loaded machine.
-   */
-  private static final int REQUEST_TIMEOUT_MILLIS = 500;
-  /** How late a "read timeout" reply comes: well past the request timeout. */
-  private static final int LATE_REPLY_MILLIS = 1500;
-  /** The client's request timeout in every other cell: no unfaulted request comes near it. */
-  private static final int GENEROUS_TIMEOUT_MILLIS = 5_000;
+  /** Every request's timeout, but those a timeout cell targets: no ordinary request comes near it, however loaded the machine. */
+  static final int GENEROUS_TIMEOUT_MILLIS = 30_000;
+  /** The timeout of the requests a timeout cell targets (marked by {@link MockCluster#markingClient}). */
+  static final int SHORT_TIMEOUT_MILLIS = 500;
+  /** How late the server answers a marked request: well past its short timeout. */
+  static final int LATE_REPLY_MILLIS = 3_000;
   private static final int RETRY_AFTER_SECONDS = 1;
 
   private static final RetryPolicy FORWARD_RETRY = RetryPolicy.defaults();
@@ -227,7 +228,7 @@ class KubernetesFaultMatrixTest {
         throw new UnsupportedOperationException("served by the ResettingProxy");
       }
     },
-    READ_TIMEOUT("read timeout (reply after " + LATE_REPLY_MILLIS + " ms, request timeout " + REQUEST_TIMEOUT_MILLIS + " ms)",
+    READ_TIMEOUT("read timeout (reply after " + LATE_REPLY_MILLIS + " ms, request timeout " + SHORT_TIMEOUT_MILLIS + " ms)",
         "the API server did not answer in time") {
       @Override
       MockResponse response(Supplier<MockResponse> store) {
@@ -254,7 +255,7 @@ class KubernetesFaultMatrixTest {
      * split in place and not write it again.
      */
     READ_TIMEOUT_APPLIED("read timeout after the write was applied (reply after " + LATE_REPLY_MILLIS + " ms, request timeout "
-        + REQUEST_TIMEOUT_MILLIS + " ms)", "the API server did not answer in time") {
+        + SHORT_TIMEOUT_MILLIS + " ms)", "the API server did not answer in time") {
       @Override
       MockResponse response(Supplier<MockResponse> store) {
         return store.get().setBodyDelay(Duration.ofMillis(LATE_REPLY_MILLIS));
@@ -370,25 +371,16 @@ class KubernetesFaultMatrixTest {
   @ParameterizedTest(name = "{0} / {1} at {2}, {3} → {4}")
   @MethodSource("cells")
   void cell(Scene scene, K8sFault fault, Point point, Persistence persistence, Outcome expected) {
-    for (int run = 1; ; run++) {
-      try (MockCluster cluster = MockCluster.start()) {
-        Injection injection = new Injection(target(scene, point), persistence);
-        RetryPolicy rollbackRetry = persistence == Persistence.PERSISTENT ? PERSISTENT_ROLLBACK_RETRY : ROLLBACK_RETRY;
-        Run cellRun = runCell(cluster, scene, fault, point, persistence, injection, rollbackRetry);
-        SwitchResult result = cellRun.result();
-        if (fault.timesOut() && run == 1 && spuriousTimeouts(scene, point, persistence, rollbackRetry, result)) {
-          // an unfaulted request took longer than the 500 ms request timeout (a loaded machine): the cell
-          // did not test what it means to; run it once more rather than record a row about the machine
-          System.err.println("re-running " + scene + " / " + fault.name() + " / " + point + " / " + persistence
-              + ": an unfaulted request timed out: " + result.events(SwitchEvent.RetryScheduled.class));
-          continue;
-        }
-        List<MockCluster.Request> requests = cluster.requestsSince(cellRun.firstRequest());
-        assertFaultWasServed(scene, fault, point, persistence, injection, rollbackRetry, result, requests);
-        checkCell(scene, fault, point, persistence, result);
-        assertObjectIsWhereTheResultSays(scene, cluster, result, requests);
-        return;
-      }
+    try (MockCluster cluster = MockCluster.start()) {
+      Injection injection = new Injection(target(scene, point), persistence);
+      RetryPolicy rollbackRetry = persistence == Persistence.PERSISTENT ? PERSISTENT_ROLLBACK_RETRY : ROLLBACK_RETRY;
+      Run cellRun = runCell(cluster, scene, fault, point, persistence, injection, rollbackRetry);
+      SwitchResult result = cellRun.result();
+      List<MockCluster.Request> requests = cluster.requestsSince(cellRun.firstRequest());
+      assertFaultWasServed(scene, fault, point, persistence, injection, rollbackRetry, result, requests);
+      FaultMatrix.cell(scene.routerName, scene.faultName(fault, point), point, persistence).retries(FORWARD_RETRY, rollbackRetry)
+          .check(result);
+      assertObjectIsWhereTheResultSays(scene, cluster, result, requests);
     }
   }
 
@@ -407,25 +399,18 @@ class KubernetesFaultMatrixTest {
   @MethodSource("appliedWrites")
   void aTimedOutWriteThatWasAppliedIsNotWrittenAgain(Scene scene, Point point) {
     K8sFault fault = K8sFault.READ_TIMEOUT_APPLIED;
-    for (int run = 1; ; run++) {
-      try (MockCluster cluster = MockCluster.start()) {
-        Injection injection = new Injection(target(scene, point), Persistence.ONCE);
-        Run cellRun = runCell(cluster, scene, fault, point, Persistence.ONCE, injection, ROLLBACK_RETRY);
-        SwitchResult result = cellRun.result();
-        if (run == 1 && spuriousTimeouts(scene, point, Persistence.ONCE, ROLLBACK_RETRY, result)) {
-          System.err.println("re-running " + scene + " / " + fault.name() + " / " + point + ": an unfaulted request timed out: "
-              + result.events(SwitchEvent.RetryScheduled.class));
-          continue;
-        }
-        List<MockCluster.Request> requests = cluster.requestsSince(cellRun.firstRequest());
-        assertFaultWasServed(scene, fault, point, Persistence.ONCE, injection, ROLLBACK_RETRY, result, requests);
-        int share = point == Point.STAGE_WRITE ? scene.faultedStageShare() : 0;
-        assertThat(requests.stream().filter(r -> r.method().equals("PUT") && r.resourcePath().equals(scene.objectPath)
-            && scene.greenShare(r.body()) == share)).as("the applied write is not sent again: " + result.summary()).hasSize(1);
-        checkCell(scene, fault, point, Persistence.ONCE, result);
-        assertObjectIsWhereTheResultSays(scene, cluster, result, requests);
-        return;
-      }
+    try (MockCluster cluster = MockCluster.start()) {
+      Injection injection = new Injection(target(scene, point), Persistence.ONCE);
+      Run cellRun = runCell(cluster, scene, fault, point, Persistence.ONCE, injection, ROLLBACK_RETRY);
+      SwitchResult result = cellRun.result();
+      List<MockCluster.Request> requests = cluster.requestsSince(cellRun.firstRequest());
+      assertFaultWasServed(scene, fault, point, Persistence.ONCE, injection, ROLLBACK_RETRY, result, requests);
+      int share = point == Point.STAGE_WRITE ? scene.faultedStageShare() : 0;
+      assertThat(requests.stream().filter(r -> r.method().equals("PUT") && r.resourcePath().equals(scene.objectPath)
+          && scene.greenShare(r.body()) == share)).as("the applied write is not sent again: " + result.summary()).hasSize(1);
+      FaultMatrix.cell(scene.routerName, scene.faultName(fault, point), point, Persistence.ONCE).retries(FORWARD_RETRY, ROLLBACK_RETRY)
+          .writeLanded().check(result);
+      assertObjectIsWhereTheResultSays(scene, cluster, result, requests);
     }
   }
 
@@ -437,13 +422,14 @@ class KubernetesFaultMatrixTest {
       Injection injection, RetryPolicy rollbackRetry) {
     ResettingProxy proxy = fault == K8sFault.CONNECTION_RESET ? ResettingProxy.start(cluster.url(), injection) : null;
     try {
-      int timeout = fault.timesOut() ? REQUEST_TIMEOUT_MILLIS : GENEROUS_TIMEOUT_MILLIS;
-      KubernetesClient client = cluster.newClient(proxy != null ? proxy.url() : cluster.url(),
-          b -> b.withRequestTimeout(timeout).withConnectionTimeout(2_000));
+      // a timeout cell's client marks the requests it targets and gives them the short timeout; the server answers them late
+      KubernetesClient client = fault.timesOut() ? cluster.markingClient(GENEROUS_TIMEOUT_MILLIS, injection, SHORT_TIMEOUT_MILLIS)
+          : cluster.newClient(proxy != null ? proxy.url() : cluster.url(),
+              b -> b.withRequestTimeout(GENEROUS_TIMEOUT_MILLIS).withConnectionTimeout(2_000));
       Router router = scene.router(cluster, client);
       int mark = cluster.requestCount();
       if (proxy == null) {
-        cluster.intercept((request, store) -> injection.test(request) ? fault.response(store) : null);
+        cluster.intercept((request, store) -> (fault.timesOut() ? request.marked() : injection.test(request)) ? fault.response(store) : null);
       }
       VirtualClock clock = VirtualClock.create();
       SwitchPlan plan = SwitchPlan.builder()
@@ -469,15 +455,6 @@ class KubernetesFaultMatrixTest {
         proxy.close();
       }
     }
-  }
-
-  /** @return whether more requests timed out than the injected fault explains */
-  private static boolean spuriousTimeouts(Scene scene, Point point, Persistence persistence, RetryPolicy rollbackRetry,
-      SwitchResult result) {
-    long timeouts = result.events(SwitchEvent.RetryScheduled.class).stream()
-        .filter(r -> r.error().contains("did not answer in time")).count();
-    int attempts = point == Point.ROLLBACK_WRITE ? rollbackRetry.maxAttempts() : FORWARD_RETRY.maxAttempts();
-    return timeouts > (persistence == Persistence.ONCE ? 1 : attempts - 1);
   }
 
   /** The requests a cell's fault targets. */
@@ -524,21 +501,6 @@ class KubernetesFaultMatrixTest {
       long puts = requests.stream().filter(r -> r.method().equals("PUT") && r.resourcePath().equals(scene.objectPath)
           && scene.greenShare(r.body()) == (point == Point.STAGE_WRITE ? scene.faultedStageShare() : 0)).count();
       assertThat(puts).as("the conflicting PUT and the router's second PUT; " + why).isEqualTo(2);
-    }
-  }
-
-  /**
-   * {@link FaultMatrix#check} (which records the row); when a persistent fault at the first read left the
-   * plan without any successful read, the result must also say that traffic is UNKNOWN and that nothing
-   * was written, rather than guess.
-   */
-  private static void checkCell(Scene scene, K8sFault fault, Point point, Persistence persistence, SwitchResult result) {
-    FaultMatrix.check(scene.routerName, scene.faultName(fault, point), point, persistence, result);
-    if (point == Point.FIRST_READ && persistence == Persistence.PERSISTENT) {
-      assertThat(result.trafficNow()).as(result.summary()).isEmpty();
-      assertThat(result.snapshot()).as(result.summary()).isEmpty();
-      assertThat(result.writes()).as(result.summary()).isZero();
-      assertThat(result.summary()).contains("nothing was written").contains("traffic now UNKNOWN");
     }
   }
 

@@ -1,10 +1,10 @@
 package io.bluegreen.route53;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.request;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -23,6 +23,8 @@ import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.lock.InProcessRouteLock;
 import io.bluegreen.route53.support.FakeRoute53;
 import io.bluegreen.route53.support.Route53Clients;
+import io.bluegreen.route53.support.SlowCallFault;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.FaultMatrix;
 import io.bluegreen.testkit.FaultMatrix.Persistence;
 import io.bluegreen.testkit.FaultMatrix.Point;
@@ -39,10 +41,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.opentest4j.AssertionFailedError;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ChangeResourceRecordSetsRequest;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsRequest;
 
 /**
  * The fault matrix for {@link WeightedRecordRouter}: every fault Route 53 can throw at a client
@@ -50,8 +54,8 @@ import software.amazon.awssdk.services.route53.Route53Client;
  * the client's call timeout), injected once or persistently at the plan's first
  * ListResourceRecordSets, at the ChangeResourceRecordSets of stage 2, and at the rollback's
  * ChangeResourceRecordSets, through the real SDK client (its own retries off, so every retry is the
- * engine's) against the scripted Route 53 ({@link FakeRoute53}). Each cell is asserted and recorded
- * by {@link FaultMatrix#check} (rows in {@code target/reliability/fault-matrix.tsv}).
+ * engine's) against the scripted Route 53 ({@link FakeRoute53}). Each cell is asserted by
+ * {@link FaultMatrix.Cell#check} and recorded when the whole cell has passed ({@link Evidence}).
  *
  * <p>Faults are WireMock stubs put in front of the fake (priority 1) that match only the requests
  * the cell targets: ListResourceRecordSets (the plan's first request to the records); the
@@ -59,10 +63,16 @@ import software.amazon.awssdk.services.route53.Route53Client;
  * setting the rollback's weights (api-blue 100, api-green 0, which no forward stage writes). ONCE is
  * a WireMock scenario that fails the first matching request and lets the rest through to the fake;
  * PERSISTENT fails every matching request. A faulted request never reaches the fake, so it changes
- * nothing (the timeout cells model a write that did not land). Every cell also checks that the fault
- * was served as often as the retry policy allows, that the plan retried exactly the faulted call,
- * and that the fake's records end where the result says traffic is.
+ * nothing; except in the extra "write landed" cells, where the ChangeBatch is applied and only its
+ * reply is lost.
+ *
+ * <p>Timeouts without wall-clock luck: every call has a generous timeout ({@value #CALL_TIMEOUT_SECONDS} s)
+ * except the calls a timeout cell targets, which the client marks ({@link SlowCallFault}) and gives
+ * {@value #SHORT_TIMEOUT_MILLIS} ms; the fake answers only marked calls late ({@value #LATE_REPLY_MILLIS} ms).
+ * Every cell also checks that the fault was served as often as the retry policy allows, that the plan
+ * retried exactly the faulted call, and that the fake's records end where the result says traffic is.
  */
+@Evidence(backend = "WireMock: a hand-written Route 53 fake (FakeRoute53), through the real AWS SDK client")
 class Route53FaultMatrixTest {
 
   private static final String ROUTER = "WeightedRecordRouter";
@@ -76,10 +86,13 @@ class Route53FaultMatrixTest {
   private static final Map<String, Long> STAGE_2 = Map.of(BLUE_ID, 50L, GREEN_ID, 50L);
   private static final Map<String, Long> ALL_BLUE = Map.of(BLUE_ID, 100L, GREEN_ID, 0L);
 
-  /** The client's per-call timeout (SDK apiCallTimeout): small enough for fast timeout cells, large enough that a loaded 2-core CI machine never times out an ordinary call. */
-  private static final Duration CALL_TIMEOUT = Duration.ofMillis(1000);
-  /** How late a "read timeout" reply comes: well past the call timeout. */
-  private static final int LATE_REPLY_MILLIS = 2500;
+  /** The client's per-call timeout (SDK apiCallTimeout): no ordinary call comes near it, however loaded the machine. */
+  static final int CALL_TIMEOUT_SECONDS = 30;
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(CALL_TIMEOUT_SECONDS);
+  /** The timeout of the calls a timeout cell targets (marked by {@link SlowCallFault}). */
+  static final int SHORT_TIMEOUT_MILLIS = 500;
+  /** How late the fake answers a marked call: well past its short timeout. */
+  static final int LATE_REPLY_MILLIS = 3000;
 
   private static final RetryPolicy FORWARD_RETRY = RetryPolicy.defaults();
   private static final RetryPolicy ROLLBACK_RETRY = RetryPolicy.rollbackDefaults();
@@ -117,11 +130,19 @@ class Route53FaultMatrixTest {
         return aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER);
       }
     },
-    READ_TIMEOUT("read timeout (reply after " + LATE_REPLY_MILLIS + " ms, call timeout " + CALL_TIMEOUT.toMillis() + " ms)",
+    READ_TIMEOUT("read timeout (reply after " + LATE_REPLY_MILLIS + " ms, call timeout " + SHORT_TIMEOUT_MILLIS + " ms)",
         "timed out") {
       @Override
       ResponseDefinitionBuilder response() {
         return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withFixedDelay(LATE_REPLY_MILLIS);
+      }
+    },
+    /** Not a matrix fault: the ChangeBatch is applied by the fake and its reply comes too late. ONCE, at a write only. */
+    WRITE_LANDED("reply lost after the write landed (reply after " + LATE_REPLY_MILLIS + " ms, call timeout " + SHORT_TIMEOUT_MILLIS
+        + " ms)", "timed out") {
+      @Override
+      ResponseDefinitionBuilder response() {
+        return aResponse().withTransformers("route53-fake").withFixedDelay(LATE_REPLY_MILLIS);
       }
     };
 
@@ -135,6 +156,11 @@ class Route53FaultMatrixTest {
 
     abstract ResponseDefinitionBuilder response();
 
+    /** @return whether the client marks the targeted calls and gives them the short timeout */
+    boolean slowReply() {
+      return this == READ_TIMEOUT || this == WRITE_LANDED;
+    }
+
     @Override
     public String toString() {
       return label;
@@ -144,6 +170,11 @@ class Route53FaultMatrixTest {
   static Stream<Arguments> cells() {
     List<Arguments> cells = new ArrayList<>();
     for (Route53Fault fault : Route53Fault.values()) {
+      if (fault == Route53Fault.WRITE_LANDED) {
+        cells.add(Arguments.of(fault, Point.STAGE_WRITE, Persistence.ONCE, Outcome.COMPLETED));
+        cells.add(Arguments.of(fault, Point.ROLLBACK_WRITE, Persistence.ONCE, Outcome.ROLLED_BACK));
+        continue;
+      }
       for (Point point : Point.values()) {
         for (Persistence persistence : Persistence.values()) {
           cells.add(Arguments.of(fault, point, persistence, FaultMatrix.expected(point, persistence)));
@@ -169,8 +200,10 @@ class Route53FaultMatrixTest {
   @ParameterizedTest(name = "{0} at {1}, {2} → {3}")
   @MethodSource("cells")
   void cell(Route53Fault fault, Point point, Persistence persistence, Outcome expected) {
+    SlowCallFault slow = new SlowCallFault(targets(point), persistence == Persistence.ONCE, Duration.ofMillis(SHORT_TIMEOUT_MILLIS));
     try (FakeRoute53 fake = records(FakeRoute53.start("example.com"));
-        Route53Client client = Route53Clients.create(fake.endpoint(), null, CALL_TIMEOUT)) {
+        Route53Client client = fault.slowReply() ? Route53Clients.createWith(fake.endpoint(), CALL_TIMEOUT, slow)
+            : Route53Clients.create(fake.endpoint(), null, CALL_TIMEOUT)) {
       StubMapping stub = inject(fake, fault, point, persistence);
       VirtualClock clock = VirtualClock.create();
       SwitchPlan plan = SwitchPlan.builder()
@@ -189,9 +222,32 @@ class Route53FaultMatrixTest {
 
       assertThat(interruptLeaked).as("the plan must not leave the test thread interrupted: " + result.summary()).isFalse();
       assertFaultWasServed(fake, stub, fault, point, persistence, result);
-      checkCell(fault, point, persistence, result);
+      if (fault == Route53Fault.WRITE_LANDED) {
+        Map<String, Long> landed = point == Point.STAGE_WRITE ? STAGE_2 : ALL_BLUE;
+        assertThat(fake.wireMock().getAllServeEvents().stream()
+            .filter(e -> e.getStubMapping() != null && stub.getId().equals(e.getStubMapping().getId()))
+            .map(e -> weightsSent(e.getRequest().getBodyAsString())))
+            .as("the ChangeBatch whose reply was lost carried " + landed + " and reached the fake").containsExactly(landed);
+      }
+      FaultMatrix.Cell cell = FaultMatrix.cell(ROUTER, fault.label, point, persistence).retries(FORWARD_RETRY, ROLLBACK_RETRY);
+      (fault == Route53Fault.WRITE_LANDED ? cell.writeLanded() : cell).check(result);
       assertRecordsAreWhereTheResultSays(fake, result);
     }
+  }
+
+  /** The SDK calls a cell targets, as {@link #inject} matches them on the wire. */
+  private static Predicate<SdkRequest> targets(Point point) {
+    Map<String, Long> written = point == Point.STAGE_WRITE ? STAGE_2 : ALL_BLUE;
+    return request -> switch (point) {
+      case FIRST_READ -> request instanceof ListResourceRecordSetsRequest;
+      case STAGE_WRITE, ROLLBACK_WRITE -> request instanceof ChangeResourceRecordSetsRequest c && written.equals(weights(c));
+    };
+  }
+
+  private static Map<String, Long> weights(ChangeResourceRecordSetsRequest request) {
+    Map<String, Long> weights = new LinkedHashMap<>();
+    request.changeBatch().changes().forEach(c -> weights.put(c.resourceRecordSet().setIdentifier(), c.resourceRecordSet().weight()));
+    return weights;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -217,6 +273,10 @@ class Route53FaultMatrixTest {
       case ROLLBACK_WRITE -> writing(ALL_BLUE::equals);
     };
     mapping = mapping.atPriority(1);
+    if (fault.slowReply()) {
+      // the client marked the targeted calls (once or every one) and gave them the short timeout
+      return fake.wireMock().stubFor(mapping.withHeader(SlowCallFault.HEADER, equalTo("1")).willReturn(fault.response()));
+    }
     if (persistence == Persistence.ONCE) {
       mapping = mapping.inScenario("fault").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("spent");
     }
@@ -268,31 +328,6 @@ class Route53FaultMatrixTest {
     assertThat(retries).as("retries of \"" + operation + "\"; " + why).hasSize(persistence == Persistence.ONCE ? 1 : attempts - 1)
         .allSatisfy(r -> assertThat(r.error()).contains(fault.retryMentions).contains(call));
     assertThat(result.events(SwitchEvent.RetryScheduled.class)).as("no retry but the injected fault's; " + why).hasSameSizeAs(retries);
-  }
-
-  /**
-   * {@link FaultMatrix#check}, with one known exception: a persistent fault at the first read leaves the
-   * plan with no successful read at all, so {@code trafficNow()} is empty. A testkit whose check still
-   * insists that the result names a split fails that cell with "the result must name where traffic
-   * is"; the row is recorded either way (check records it before asserting), and for that cell this
-   * test asserts instead that nothing was written and that the result says traffic is UNKNOWN rather
-   * than guessing ({@link #assertRecordsAreWhereTheResultSays} then checks the records are untouched).
-   */
-  private static void checkCell(Route53Fault fault, Point point, Persistence persistence, SwitchResult result) {
-    Throwable failed = catchThrowable(() -> FaultMatrix.check(ROUTER, fault.label, point, persistence, result));
-    if (failed == null) {
-      return;
-    }
-    boolean noReadEverSucceeded = point == Point.FIRST_READ && persistence == Persistence.PERSISTENT
-        && result.outcome() == Outcome.ABORTED && result.trafficNow().isEmpty()
-        && failed instanceof AssertionFailedError && failed.getMessage().startsWith("the result must name where traffic is");
-    if (!noReadEverSucceeded) {
-      throw failed instanceof AssertionError a ? a : new AssertionError(failed);
-    }
-    assertThat(result.writes()).as(result.summary()).isZero();
-    assertThat(result.snapshot()).as(result.summary()).isEmpty();
-    assertThat(result.summary()).contains("ABORTED before any write").contains("nothing was written")
-        .contains("traffic now UNKNOWN");
   }
 
   /** The fake's records hold what the result says: the target, the prior weights, or the split last read. */

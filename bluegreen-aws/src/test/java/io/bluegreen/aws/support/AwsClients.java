@@ -5,6 +5,7 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -28,6 +29,15 @@ public final class AwsClients {
    * @return an ELBv2 client
    */
   public static ElasticLoadBalancingV2Client elb(URI endpoint, RequestCounter counter) {
+    return counter == null ? elbWith(endpoint) : elbWith(endpoint, counter);
+  }
+
+  /**
+   * @param endpoint the local endpoint
+   * @param interceptors request counters, fault markers
+   * @return an ELBv2 client
+   */
+  public static ElasticLoadBalancingV2Client elbWith(URI endpoint, ExecutionInterceptor... interceptors) {
     return ElasticLoadBalancingV2Client.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
@@ -35,8 +45,8 @@ public final class AwsClients {
         .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(20)))
         .overrideConfiguration(o -> {
           o.retryStrategy(AwsRetryStrategy.doNotRetry());
-          if (counter != null) {
-            o.addExecutionInterceptor(counter);
+          for (ExecutionInterceptor i : interceptors) {
+            o.addExecutionInterceptor(i);
           }
         })
         .build();

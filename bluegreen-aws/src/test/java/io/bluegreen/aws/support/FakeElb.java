@@ -93,7 +93,10 @@ public final class FakeElb implements AutoCloseable {
     ResponseDefinitionTransformerV2 transformer = new ResponseDefinitionTransformerV2() {
       @Override
       public ResponseDefinition transform(ServeEvent serveEvent) {
-        return handle(parseForm(serveEvent.getRequest().getBodyAsString()));
+        ResponseDefinition answer = handle(parseForm(serveEvent.getRequest().getBodyAsString()));
+        // a stub in front that names this transformer and a delay gets the fake's real answer (applied at once) late
+        Integer delay = serveEvent.getResponseDefinition().getFixedDelayMilliseconds();
+        return delay == null ? answer : ResponseDefinitionBuilder.like(answer).withFixedDelay(delay).build();
       }
 
       @Override

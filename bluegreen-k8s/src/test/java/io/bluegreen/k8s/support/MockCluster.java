@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -32,7 +34,9 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -46,8 +50,15 @@ public final class MockCluster implements AutoCloseable {
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 
-  /** One request the server received (the body is "" when there was none). */
-  public record Request(String method, String path, String body) {
+  /** The header a client puts on the requests a fault-matrix cell targets ({@link #markingClient}). */
+  public static final String FAULT_HEADER = "x-bluegreen-fault";
+
+  /** One request the server received (the body is "" when there was none); {@code marked} when it carried {@link #FAULT_HEADER}. */
+  public record Request(String method, String path, String body, boolean marked) {
+    public Request(String method, String path, String body) {
+      this(method, path, body, false);
+    }
+
     public Request(String method, String path) {
       this(method, path, "");
     }
@@ -97,7 +108,7 @@ public final class MockCluster implements AutoCloseable {
     Dispatcher recording = new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        Request recorded = new Request(request.getMethod(), request.getPath(), bodyOf(request));
+        Request recorded = new Request(request.getMethod(), request.getPath(), bodyOf(request), request.getHeader(FAULT_HEADER) != null);
         requests.add(recorded);
         if (recorded.isAccessReview() && recorded.method().equals("POST")) {
           return allowed(recorded);
@@ -169,6 +180,37 @@ public final class MockCluster implements AutoCloseable {
     tweak.accept(builder);
     Config config = builder.build();
     KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
+    synchronized (clients) {
+      clients.add(c);
+    }
+    return c;
+  }
+
+  /**
+   * A client that marks the requests a cell targets with {@link #FAULT_HEADER} and gives only those a short
+   * timeout: a reply the server sends late to marked requests times out by design, while every other
+   * request keeps {@code timeoutMillis}, which no loaded machine comes near.
+   *
+   * @param timeoutMillis every unmarked request's timeout
+   * @param target the requests to mark (method, path, body as the client sends them)
+   * @param shortTimeoutMillis the marked requests' timeout
+   * @return another client; closed with the cluster
+   */
+  public KubernetesClient markingClient(int timeoutMillis, Predicate<Request> target, int shortTimeoutMillis) {
+    io.fabric8.kubernetes.client.http.Interceptor marker = new io.fabric8.kubernetes.client.http.Interceptor() {
+      @Override
+      public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+        String body = request.bodyString();
+        if (target.test(new Request(request.method(), request.uri().getRawPath(), body == null ? "" : body))) {
+          builder.header(FAULT_HEADER, "1");
+          ((HttpRequest.Builder) builder).timeout(shortTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
+      }
+    };
+    ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace(NS).withRequestRetryBackoffLimit(0)
+        .withConnectionTimeout(5_000).withRequestTimeout(timeoutMillis);
+    KubernetesClient c = new KubernetesClientBuilder().withConfig(config.build())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bluegreen-fault", marker)).build();
     synchronized (clients) {
       clients.add(c);
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -34,6 +35,16 @@ public final class Route53Clients {
    * @return a client that never retries by itself
    */
   public static Route53Client create(URI endpoint, RequestCounter counter, Duration callTimeout) {
+    return counter == null ? createWith(endpoint, callTimeout) : createWith(endpoint, callTimeout, counter);
+  }
+
+  /**
+   * @param endpoint http://127.0.0.1:port
+   * @param callTimeout the SDK's per-call timeout (apiCallTimeout): a reply later than this fails the call
+   * @param interceptors request counters, fault markers
+   * @return a client that never retries by itself
+   */
+  public static Route53Client createWith(URI endpoint, Duration callTimeout, ExecutionInterceptor... interceptors) {
     return Route53Client.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
@@ -42,8 +53,8 @@ public final class Route53Clients {
         .overrideConfiguration(o -> {
           o.retryStrategy(AwsRetryStrategy.doNotRetry());
           o.apiCallTimeout(callTimeout);
-          if (counter != null) {
-            o.addExecutionInterceptor(counter);
+          for (ExecutionInterceptor i : interceptors) {
+            o.addExecutionInterceptor(i);
           }
         })
         .build();

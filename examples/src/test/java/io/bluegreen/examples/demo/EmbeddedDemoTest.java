@@ -19,15 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the embedded demo end to end in its fast mode, in this JVM, on the real clock: real servers, a
- * real proxy and real load on 127.0.0.1. Takes about 15 s.
+ * real proxy and real load on 127.0.0.1. Takes about 15 s. No bound depends on how fast the machine is:
+ * shares per stage within what the requests in flight can move ({@link StageShares}), detection and
+ * rollback checked for order, not speed (speed: {@code ./scripts/bench.sh engine}).
  */
 class EmbeddedDemoTest {
 
-  /** Fewer requests than this in a stage would make a ±5 point share check meaningless. */
-  private static final long MIN_REQUESTS_PER_STAGE = 200;
+  /** The demo's default load. */
+  private static final int CLIENTS = 8;
 
   @Test
-  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS) // a backstop against a hang, not a speed goal
   void bothScenariosEndAsExpectedUnderLoad(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("demo-report.html");
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -38,19 +40,14 @@ class EmbeddedDemoTest {
     String output = captured.toString(StandardCharsets.UTF_8);
     System.out.println(output);
 
-    assertThat(result.wallTime()).isLessThan(Duration.ofSeconds(60));
-    assertThat(result.asExpected()).as("demo verdict").isTrue();
+    assertThat(result.scenarios()).allSatisfy(s -> assertThat(s.problems(100)).as("verdict of " + s.scenario()).isEmpty());
 
     ScenarioResult staged = result.of(Scenario.STAGED_SWITCH).orElseThrow();
     assertThat(staged.outcome()).as(staged.switchResult().summary()).isEqualTo(Outcome.COMPLETED);
     assertThat(staged.failed()).as("failed requests in scenario 1").isZero();
     assertThat(staged.trafficAfter()).isEqualTo(TrafficSplit.allTo(Environment.of("green")));
     assertThat(staged.stages()).extracting(ScenarioResult.StageStats::plannedGreenPercent).containsExactly(10, 25, 50, 100);
-    for (ScenarioResult.StageStats s : staged.stages()) {
-      assertThat(s.requests()).as("requests in stage %d", s.number()).isGreaterThanOrEqualTo(MIN_REQUESTS_PER_STAGE);
-      assertThat(s.observedGreenPercent()).as("observed green share in stage %d (planned %d%%)", s.number(), s.plannedGreenPercent())
-          .isBetween(s.plannedGreenPercent() - 5.0, s.plannedGreenPercent() + 5.0);
-    }
+    StageShares.assertSharesFollowThePlan(staged, CLIENTS);
 
     ScenarioResult broken = result.of(Scenario.GREEN_BREAKS).orElseThrow();
     assertThat(broken.outcome()).as(broken.switchResult().summary()).isEqualTo(Outcome.ROLLED_BACK);
@@ -62,8 +59,8 @@ class EmbeddedDemoTest {
     assertThat(proxyWeights).as("the proxy's own last weights").isEqualTo(Map.of("blue", 100, "green", 0));
     assertThat(broken.failedDueToSwitching()).as("failures caused by switching").isZero();
     assertThat(broken.greenBrokeAt()).isPresent();
-    assertThat(broken.detectionLatency()).hasValueSatisfying(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(2)));
-    assertThat(broken.rollbackLatency()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ZERO).isLessThan(Duration.ofSeconds(2)));
+    assertThat(broken.detectionLatency()).as("a gate said UNHEALTHY after green broke").hasValueSatisfying(d -> assertThat(d).isPositive());
+    assertThat(broken.rollbackLatency()).as("the rollback was verified after that").hasValueSatisfying(d -> assertThat(d).isNotNegative());
     assertThat(broken.stages()).hasSize(ScenarioRunner.BREAK_DURING_STAGE);
     for (ScenarioResult.StageStats s : broken.stages()) {
       assertThat(s.requests()).as("requests in stage %d", s.number()).isPositive();
@@ -75,6 +72,6 @@ class EmbeddedDemoTest {
     assertThat(html.split("<svg", -1)).hasSize(3);
 
     assertThat(output).contains("[1]", "stage 1/4", "applied blue=90 green=10", "[2]", "ROLLING BACK to blue=100 green=0",
-        "==== Summary", "report: " + report.toAbsolutePath(), "demo OK");
+        "==== Summary", "report: " + report.toAbsolutePath());
   }
 }
