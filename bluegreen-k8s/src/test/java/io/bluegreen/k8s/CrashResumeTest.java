@@ -204,7 +204,7 @@ class CrashResumeTest {
     RecordingListener events = new RecordingListener();
     VirtualClock clock = VirtualClock.create();
     SwitchResult result = CrashResumeChild.plan(cluster.newClient(), lock(lockClock), RESUMER)
-        .listener(events).defaultLogging(false).clock(clock).sleeper(clock)
+        .listener(events).defaultLogging(false).time(clock)
         .build().execute();
 
     TrafficSplit expectedFound = landed ? TrafficSplit.of(BLUE, 50, GREEN, 50) : TrafficSplit.of(BLUE, 75, GREEN, 25);
@@ -256,10 +256,7 @@ class CrashResumeTest {
       BlockingQueue<String> lines = startChild();
       assertThat(inFlight.await(CHILD_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the child's stage-3 write reached the server: "
           + lines).isTrue();
-      Instant killedAt = Instant.now();
-      child.destroyForcibly();
-      assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("the child is gone").isTrue();
-      assertThat(child.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+      Instant killedAt = sigkillChild();
       assertThat(lines).as("the child never saw stage 3 verified").noneMatch(l -> l.startsWith("STAGE_VERIFIED 3"));
       killed.countDown();
       cluster.intercept(null);
@@ -274,6 +271,15 @@ class CrashResumeTest {
     }
   }
 
+  /** @return when the child was killed: SIGKILL on Linux, so no shutdown hook, no finally, no Lease release */
+  private Instant sigkillChild() throws InterruptedException {
+    Instant killedAt = Instant.now();
+    child.destroyForcibly();
+    assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("the child is gone").isTrue();
+    assertThat(child.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+    return killedAt;
+  }
+
   private static int greenWeight(MockCluster.Request put) {
     return JSON.unmarshal(put.body(), HTTPRoute.class).getSpec().getRules().get(0).getBackendRefs().stream()
         .filter(b -> b.getName().equals("app-green")).findFirst().orElseThrow().getWeight();
@@ -286,10 +292,7 @@ class CrashResumeTest {
 
     BlockingQueue<String> lines = startChild();
     awaitLine(lines, "STAGE_VERIFIED " + CrashResumeChild.KILLED_IN_STAGE + " ");
-    Instant killedAt = Instant.now();
-    child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no finally, no Lease release
-    assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("the child is gone").isTrue();
-    assertThat(child.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+    Instant killedAt = sigkillChild();
     assertThat(lines).as("the child never finished").noneMatch(l -> l.startsWith("FINISHED"));
 
     TrafficSplit found = CrashResumeChild.router(cluster.client()).current();
