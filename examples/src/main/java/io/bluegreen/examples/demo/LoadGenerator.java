@@ -64,7 +64,12 @@ public final class LoadGenerator implements AutoCloseable {
     }
   }
 
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * How long a client waits for an answer before counting the request as failed: far longer than any
+   * answer takes, so that a failure means the switch (or broken green) failed it, not a loaded machine
+   * that was slow to schedule a thread (a 2 s limit once counted such a pause as a failed request).
+   */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final URI target;
   private final Clock clock;
