@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.analysis.Condition;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import java.net.URI;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 
 /** Bad inputs are rejected by build(), before any request, with a message that says what to fix. */
+@Evidence(backend = "none: the builder alone, its URL a closed port (127.0.0.1:9); requests not counted")
 class PrometheusGateConfigurationTest {
 
   private static final URI PROM = URI.create("http://127.0.0.1:9");
