@@ -9,6 +9,7 @@ import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.dynamodb.support.DynamoDbClients;
 import io.bluegreen.dynamodb.support.FakeLockTable;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.InMemoryRouter;
 import java.time.Duration;
@@ -18,8 +19,9 @@ import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -28,8 +30,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@link InvalidConfigurationException} whose message names the problem and says what to pass
  * instead, before any request reaches DynamoDB. The client points at a scripted lock table on
  * WireMock and records every request the SDK sends; after each case both must be zero. Each case is
- * recorded for docs/RELIABILITY.md ({@code target/reliability/bad-inputs.tsv}).
+ * recorded for docs/RELIABILITY.md once it passed ({@link Evidence}).
  */
+@Evidence(backend = "WireMock: a hand-written DynamoDB lock table (FakeLockTable), counting every request the SDK sends")
 class DynamoDbBadInputCatalogueTest {
 
   private static final String MODULE = "bluegreen-dynamodb";
@@ -54,7 +57,11 @@ class DynamoDbBadInputCatalogueTest {
   }
 
   /** One invalid input: what it is, how it is passed, and what the message must say. */
-  private record Case(String input, ThrowingCallable call, List<String> mustSay) {
+  record Case(String input, ThrowingCallable call, List<String> mustSay) {
+    @Override
+    public String toString() {
+      return input;
+    }
   }
 
   private static Case bad(String input, ThrowingCallable call, String... mustSay) {
@@ -123,14 +130,19 @@ class DynamoDbBadInputCatalogueTest {
     return cases;
   }
 
-  @TestFactory
-  Stream<DynamicTest> everyBadInputIsRejectedBeforeAnyRequest() {
-    List<Case> cases = catalogue();
-    assertThat(cases.stream().map(Case::input).distinct()).as("distinct cases").hasSameSizeAs(cases).hasSizeGreaterThanOrEqualTo(20);
-    return cases.stream().map(c -> DynamicTest.dynamicTest(c.input(), () -> check(c)));
+  static Stream<Case> cases() {
+    return catalogue().stream();
   }
 
-  private static void check(Case c) {
+  @Test
+  void theCasesAreDistinctAndEnough() {
+    List<Case> cases = catalogue();
+    assertThat(cases.stream().map(Case::input).distinct()).as("distinct cases").hasSameSizeAs(cases).hasSizeGreaterThanOrEqualTo(20);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void everyBadInputIsRejectedBeforeAnyRequest(Case c) {
     int backendBefore = table.requests();
     int sentBefore = operations.count();
     Throwable thrown = catchThrowable(c.call());
@@ -138,9 +150,9 @@ class DynamoDbBadInputCatalogueTest {
     long sent = operations.count() - sentBefore;
 
     assertThat(thrown).as(c.input()).isInstanceOf(InvalidConfigurationException.class);
-    EvidenceLog.badInput(MODULE, c.input(), thrown.getMessage(), Math.max(backendSeen, sent));
     assertThat(thrown.getMessage()).as(c.input()).contains(c.mustSay());
     assertThat(backendSeen).as("requests that reached the fake table for " + c.input()).isZero();
     assertThat(sent).as("requests the SDK sent for " + c.input()).isZero();
+    EvidenceLog.badInput(MODULE, c.input(), thrown.getMessage(), Math.max(backendSeen, sent));
   }
 }

@@ -17,6 +17,7 @@ import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.dynamodb.support.DynamoDbClients;
 import io.bluegreen.dynamodb.support.FakeLockTable;
 import io.bluegreen.dynamodb.support.FakeLockTable.Target;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.InMemoryRouter;
 import io.bluegreen.testkit.ManualScheduler;
@@ -42,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * lands while its reply is lost. Time is the plan's {@link VirtualClock}; heartbeats run when the
  * plan's gate runs them (a {@link ManualScheduler}), so nothing waits on the wall clock.
  */
+@Evidence(backend = "WireMock: a hand-written DynamoDB lock table (FakeLockTable), through the real AWS SDK client")
 class DynamoDbRouteLockWireMockTest {
 
   private static final Environment BLUE = Environment.of("blue");

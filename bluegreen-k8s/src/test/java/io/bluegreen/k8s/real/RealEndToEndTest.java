@@ -16,6 +16,7 @@ import io.bluegreen.k8s.ServiceSelectorRouter;
 import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.Plans;
 import io.bluegreen.k8s.support.ReadmeRoles;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.RecordingListener;
 import io.bluegreen.testkit.ScriptedGate;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.TestInfo;
  * rollback restores the exact prior object. Pods get Ready and Services their EndpointSlices from the
  * test (no kubelet, no controller-manager).
  */
+@Evidence(backend = "a real kube-apiserver + etcd (scripts/kube), writes counted in its audit log")
 class RealEndToEndTest {
 
   private static final String USER = "user-1";

@@ -19,6 +19,7 @@ import io.bluegreen.k8s.support.Plans;
 import io.bluegreen.k8s.support.ReadmeRoles;
 import io.bluegreen.k8s.support.ResettingProxy;
 import io.bluegreen.k8s.support.ResettingProxy.Action;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.FaultMatrix;
 import io.bluegreen.testkit.FaultMatrix.Persistence;
 import io.bluegreen.testkit.FaultMatrix.Point;
@@ -48,6 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (admin) and must hold the split the result names, and the server's audit log must show every write
  * the plan landed, none of them twice. Backoffs run on a {@link VirtualClock}.
  */
+@Evidence(backend = "a real kube-apiserver + etcd (scripts/kube), faults from a TLS proxy in front of it")
 class RealFaultTest {
 
   private static final String USER = "user-1";
@@ -126,7 +128,9 @@ class RealFaultTest {
             .rollbackRetry(persistence == Persistence.PERSISTENT ? PERSISTENT_ROLLBACK_RETRY : RetryPolicy.rollbackDefaults())
             .build().execute();
 
-        FaultMatrix.check("HttpRouteRouter", fault.label + " [" + BACKEND + "]", point, persistence, result);
+        FaultMatrix.Cell cell = FaultMatrix.cell("HttpRouteRouter", fault.label + " [" + BACKEND + "]", point, persistence)
+            .retries(RetryPolicy.defaults(), persistence == Persistence.PERSISTENT ? PERSISTENT_ROLLBACK_RETRY : RetryPolicy.rollbackDefaults());
+        (fault == Fault.LOST_REPLY ? cell.writeLanded() : cell).check(result);
         String why = fault + " at " + point + " " + persistence + ": " + result.summary();
         assertThat(served[0]).as("the fault was served; " + why).isPositive();
         List<SwitchEvent.RetryScheduled> retries = result.events(SwitchEvent.RetryScheduled.class);

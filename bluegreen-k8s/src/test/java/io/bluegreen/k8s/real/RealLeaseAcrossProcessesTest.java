@@ -13,6 +13,7 @@ import io.bluegreen.k8s.lock.LeaseLock;
 import io.bluegreen.k8s.support.CrashResumeChild;
 import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.ReadmeRoles;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.RecordingListener;
 import io.bluegreen.testkit.VirtualClock;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.TestInfo;
  * read through their stdout), and up to 10 s for a killed child to be reaped. The Lease expiry is judged
  * on an injected clock in this JVM (no wall-clock wait for it). Children are killed in {@link #cleanUp()}.
  */
+@Evidence(backend = "a real kube-apiserver + etcd (scripts/kube), plans in child JVMs, writes counted in its audit log")
 class RealLeaseAcrossProcessesTest {
 
   private static final Duration CHILD_LIMIT = Duration.ofSeconds(90);
@@ -176,10 +178,10 @@ class RealLeaseAcrossProcessesTest {
     Lease after = cluster.admin().leases().inNamespace(ns.name()).withName(dead.getMetadata().getName()).get();
     assertThat(after.getSpec().getLeaseTransitions()).as("one takeover").isEqualTo(1);
     assertThat(after.getSpec().getHolderIdentity()).as("released").isNull();
-    EvidenceLog.figure("real server: crash-resume (SIGKILL mid-stage 3 of 5, Lease takeover after expiry)", "resumed from "
-        + found + "; route writes " + allRouteWrites.size() + " in all (audit log), none repeated; Lease expired "
-        + Duration.between(killedAt, expiry).toMillis() / 1000.0 + " s after the kill", "RealLeaseAcrossProcessesTest (bluegreen-k8s,"
-        + " real kube-apiserver)");
+    String resumed = "resumed from " + found + "; route writes " + allRouteWrites.size() + " in all (audit log), none repeated";
+    EvidenceLog.figure("real server: crash-resume (SIGKILL mid-stage 3 of 5, Lease takeover after expiry)", resumed + "; Lease taken"
+        + " over only after it expired", resumed + "; Lease expired " + Duration.between(killedAt, expiry).toMillis() / 1000.0
+        + " s after the kill", "RealLeaseAcrossProcessesTest (bluegreen-k8s, real kube-apiserver)");
   }
 
   private LeaseLock lock(KubernetesClient client, Instant at) {

@@ -20,6 +20,7 @@ import io.bluegreen.k8s.lock.LeaseLock;
 import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.Plans;
 import io.bluegreen.k8s.support.ReadmeRoles;
+import io.bluegreen.testkit.Evidence;
 import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.RecordingListener;
 import io.bluegreen.testkit.ScriptedGate;
@@ -54,6 +55,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * When a component other than a router is under test, the plan's router runs as {@code user-1} with
  * its own full Role. No controllers run: Pods get Ready and the Deployment its status from the test.
  */
+@Evidence(backend = "a real kube-apiserver + etcd (scripts/kube) with RBAC on, one user per README Role")
 class RealRbacTest {
 
   private static final String COMPONENT_USER = "user-2";
