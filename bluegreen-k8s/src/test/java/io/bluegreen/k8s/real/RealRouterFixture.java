@@ -145,7 +145,7 @@ public final class RealRouterFixture {
   static void setSelector(RealScene scene, String version) {
     Service s = scene.getService(Fixtures.SERVICE);
     s.getSpec().getSelector().put("version", version);
-    adminOf(scene).services().inNamespace(scene.namespace()).resource(s).update();
+    scene.admin().services().inNamespace(scene.namespace()).resource(s).update();
   }
 
   static void setIngressBackend(RealScene scene, String service) {
@@ -155,16 +155,12 @@ public final class RealRouterFixture {
         path.getBackend().getService().setName(service);
       }
     }
-    adminOf(scene).network().v1().ingresses().inNamespace(scene.namespace()).resource(ing).update();
+    scene.admin().network().v1().ingresses().inNamespace(scene.namespace()).resource(ing).update();
   }
 
   static void editRoute(RealScene scene, java.util.function.Consumer<HTTPRouteRule> edit) {
     HTTPRoute route = scene.getHttpRoute(Fixtures.ROUTE);
     edit.accept(route.getSpec().getRules().get(0));
-    adminOf(scene).resources(HTTPRoute.class).inNamespace(scene.namespace()).resource(route).update();
-  }
-
-  private static KubernetesClient adminOf(RealScene scene) {
-    return RealCluster.get().admin();
+    scene.admin().resources(HTTPRoute.class).inNamespace(scene.namespace()).resource(route).update();
   }
 }

@@ -42,6 +42,11 @@ public final class RealScene {
     return ns;
   }
 
+  /** @return the admin client the scene is set with */
+  public KubernetesClient admin() {
+    return admin;
+  }
+
   /** A ClusterIP Service with labels, an annotation and two named ports. */
   public Service service(String name, Map<String, String> selector) {
     return admin.services().inNamespace(ns).resource(new ServiceBuilder(SceneObjects.service(ns, name, selector))
