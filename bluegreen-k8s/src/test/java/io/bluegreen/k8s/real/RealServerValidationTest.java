@@ -19,6 +19,8 @@ import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.MockCluster;
 import io.bluegreen.k8s.support.Plans;
 import io.bluegreen.k8s.support.ReadmeRoles;
+import io.bluegreen.testkit.Evidence;
+import io.bluegreen.testkit.EvidenceLog;
 import io.bluegreen.testkit.RecordingListener;
 import io.bluegreen.testkit.ScriptedGate;
 import io.bluegreen.testkit.VirtualClock;
@@ -55,6 +57,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * write the server would refuse however it is built (a 17th backendRef in a rule) is refused by the
  * router's preflight, before any write.
  */
+@Evidence(backend = "a real kube-apiserver + etcd (scripts/kube), requests counted in its audit log; the fabric8 mock for comparison")
 class RealServerValidationTest {
 
   private static final String USER = "user-1";
@@ -141,7 +144,12 @@ class RealServerValidationTest {
     int mark = cluster.audit().mark();
     Throwable thrown = catchThrowable(library);
     assertThat(thrown).as(input).isInstanceOf(InvalidConfigurationException.class);
-    assertThat(cluster.audit().since(mark, e -> e.user().equals(USER))).as("requests the real server saw for: " + input).isEmpty();
+    int requests = cluster.audit().since(mark, e -> e.user().equals(USER)).size();
+    assertThat(requests).as("requests the real server saw for: " + input).isZero();
+    String said = refused.getStatus() == null || refused.getStatus().getMessage() == null ? refused.getMessage()
+        : refused.getStatus().getMessage();
+    EvidenceLog.badInput("bluegreen-k8s", input + ": the real server refuses its object (HTTP 422: " + said
+        + "), the fabric8 mock stores it", thrown.getMessage(), requests);
   }
 
   @Test
