@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,7 +50,7 @@ public final class RealRouterFixture {
       @Override
       public String writeUnmapped() {
         setSelector(scene, "red");
-        return "red";
+        return "version=red";
       }
     });
   }
@@ -86,7 +85,10 @@ public final class RealRouterFixture {
     });
   }
 
-  /** HTTPRoute app (rule "app": app-blue 100, app-green 0, canary-shadow 0; rule "docs"); both Services ready. */
+  /**
+   * HTTPRoute app (rule "app": app-blue 100, app-green 0, canary-shadow 0; rule "docs"); both Services ready.
+   * Its unmapped state: app-blue and app-green at 0, all weight on a backendRef to app-red.
+   */
   public static RouterFixture httpRoute() {
     return create("route", ReadmeRoles.HTTPROUTE_ROUTER, (scene, client) -> {
       scene.environmentService("app-blue", "blue", 2);
@@ -108,9 +110,11 @@ public final class RealRouterFixture {
 
       @Override
       public String writeUnmapped() {
-        editRoute(scene, rule -> rule.setBackendRefs(List.of(new HTTPBackendRefBuilder().withName("app-red").withPort(80).withWeight(1)
-            .build())));
-        return "app-red";
+        editRoute(scene, rule -> {
+          rule.getBackendRefs().stream().filter(ref -> ref.getName().startsWith("app-")).forEach(ref -> ref.setWeight(0));
+          rule.getBackendRefs().add(new HTTPBackendRefBuilder().withName("app-red").withPort(80).withWeight(100).build());
+        });
+        return "app-red=100";
       }
     });
   }
