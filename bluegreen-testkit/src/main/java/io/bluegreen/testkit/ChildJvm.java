@@ -1,10 +1,15 @@
 package io.bluegreen.testkit;
 
+import io.bluegreen.core.SwitchPlan;
+import io.bluegreen.core.SwitchResult;
+import io.bluegreen.core.event.SwitchEvent;
+import io.bluegreen.core.event.SwitchListener;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * goes to {@code target/<name>-<n>.log}; {@link #close()} kills it if it is still alive.
  *
  * <pre>{@code
+ * // in the child's main: ChildJvm.runAndReport(plan(...).listener(ChildJvm.progressPrinter(System.out)).build(), System.out);
  * try (ChildJvm child = ChildJvm.start("alb-crash", AlbPlanChild.class, endpoint, "crashed-pipeline@runner-1")) {
  *   child.awaitLine("STAGE_VERIFIED 3 ", Duration.ofSeconds(90));
  *   assertThat(child.kill()).isEqualTo(137);     // 128 + SIGKILL
@@ -62,7 +68,8 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Starts {@code main} in a new JVM ({@code -Xmx256m -XX:+UseSerialGC}) on this JVM's classpath.
+   * Starts {@code main} in a new JVM ({@code -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}: small and quick to start) on
+   * this JVM's classpath.
    *
    * @param name a short name for its log file and thread
    * @param main the class whose {@code main} runs
@@ -72,8 +79,8 @@ public final class ChildJvm implements AutoCloseable {
   public static ChildJvm start(String name, Class<?> main, String... args) {
     Objects.requireNonNull(main, "main");
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        main.getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     File log = new File("target/" + name + "-" + System.nanoTime() + ".log");
     log.getParentFile().mkdirs();
@@ -170,6 +177,44 @@ public final class ChildJvm implements AutoCloseable {
       throw new AssertionError(name + " did not exit within " + limit + "; it printed " + lines() + "; see " + log.getPath());
     }
     return process.exitValue();
+  }
+
+  /**
+   * For the child's side: a listener that prints the lines crash tests wait for, one per event, to
+   * {@code out} (the child's stdout): {@code LOCKED <fencing token or -1>}, {@code STAGE_STARTED <n>},
+   * {@code STAGE_VERIFIED <n> <split>}.
+   *
+   * @param out where the parent reads (the child's {@code System.out})
+   * @return the listener
+   */
+  public static SwitchListener progressPrinter(PrintStream out) {
+    return e -> {
+      if (e instanceof SwitchEvent.LockAcquired l) {
+        say(out, "LOCKED " + l.fencingToken().orElse(-1));
+      } else if (e instanceof SwitchEvent.StageStarted s) {
+        say(out, "STAGE_STARTED " + s.stageNumber());
+      } else if (e instanceof SwitchEvent.StageVerified v) {
+        say(out, "STAGE_VERIFIED " + v.stageNumber() + " " + v.split());
+      }
+    };
+  }
+
+  /**
+   * For the child's side: runs the plan and prints {@code FINISHED <outcome> writes=<n> <summary>}.
+   *
+   * @param plan the plan (give it {@link #progressPrinter(PrintStream)} as a listener)
+   * @param out where the parent reads (the child's {@code System.out})
+   * @return its result
+   */
+  public static SwitchResult runAndReport(SwitchPlan plan, PrintStream out) {
+    SwitchResult result = plan.execute();
+    say(out, "FINISHED " + result.outcome() + " writes=" + result.writes() + " " + result.summary());
+    return result;
+  }
+
+  private static void say(PrintStream out, String line) {
+    out.println(line);
+    out.flush();
   }
 
   @Override

@@ -4,13 +4,11 @@ import io.bluegreen.aws.AlbListenerRouter;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
-import io.bluegreen.core.SwitchResult;
-import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.dynamodb.DynamoDbRouteLock;
+import io.bluegreen.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -127,36 +125,21 @@ public final class AlbLockedPlan {
    * @throws Exception if stdin cannot be read
    */
   public static void main(String[] args) throws Exception {
-    PrintStream out = System.out;
     boolean race = args[0].equals("race");
     try (ElasticLoadBalancingV2Client elb = elb(URI.create(args[1]), args[7]); DynamoDbClient dynamo = dynamo(URI.create(args[2]))) {
       SwitchPlan plan = plan(elb, args[4], args[5], args[6], lock(dynamo, args[3], Clock.systemUTC()), args[8],
-          race ? RACE_SCHEDULE : CRASH_SCHEDULE)
-          .listener(e -> {
-            if (e instanceof SwitchEvent.LockAcquired l) {
-              say(out, "LOCKED " + l.fencingToken().orElse(-1));
-            } else if (e instanceof SwitchEvent.StageStarted s) {
-              say(out, "STAGE_STARTED " + s.stageNumber());
-            } else if (e instanceof SwitchEvent.StageVerified v) {
-              say(out, "STAGE_VERIFIED " + v.stageNumber() + " " + v.split());
-            }
-          }).build();
+          race ? RACE_SCHEDULE : CRASH_SCHEDULE).listener(ChildJvm.progressPrinter(System.out)).build();
       if (race) {
-        say(out, "READY");
+        System.out.println("READY");
+        System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         do {
           line = in.readLine();
         } while (line != null && !line.equals("GO"));
       }
-      SwitchResult result = plan.execute();
-      say(out, "FINISHED " + result.outcome() + " writes=" + result.writes() + " " + result.summary());
+      ChildJvm.runAndReport(plan, System.out);
     }
     System.exit(0);
-  }
-
-  private static void say(PrintStream out, String line) {
-    out.println(line);
-    out.flush();
   }
 }
