@@ -83,7 +83,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * only when its clock passes {@code expiresAt} + {@link Builder#clockSkewMargin(Duration)} (default
  * 10 s). So the lock is safe as long as the margin exceeds the largest difference between two
  * runners' clocks plus the longest time a router write can take to land after the plan's last
- * {@code isHeld()} check (the SDK call timeout you set on the router's client). Keep runners on NTP.
+ * {@code isHeld()} check (the router's call timeout, e.g. {@code AlbListenerRouter.Builder.callTimeout}).
+ * Keep runners on NTP.
  *
  * <p>IAM: {@code dynamodb:GetItem} and {@code dynamodb:PutItem} on the table. Pass the client with
  * SDK retries off (the lock never retries an acquire: the plan aborts untouched; the heartbeat tries
@@ -252,6 +253,25 @@ public final class DynamoDbRouteLock implements RouteLock {
     LOG.info("{} acquired the lock on route {} in table {} (version {}, lease {}, renewed every {})", Checks.printable(owner), routeId,
         table, version, leaseDuration, heartbeat);
     return new Held(mine, key);
+  }
+
+  /**
+   * Reads a route's lock item (one consistent {@code GetItem}): who holds it, until when, and its
+   * fencing counter. For dashboards and "who holds my route?" questions; it takes nothing.
+   *
+   * <pre>{@code
+   * lock.read("aws/alb/arn:...").ifPresent(r -> System.out.println(r));
+   * // LockRecord[aws/alb/arn:..., version 12, held by release-pipeline#812@runner-7 since ... until ...]
+   * }</pre>
+   *
+   * @param routeId the route
+   * @return its item, if the route was ever locked (and DynamoDB TTL has not deleted it since)
+   */
+  public Optional<LockRecord> read(String routeId) {
+    validate(routeId);
+    return read(Map.of(PARTITION_KEY, AttributeValue.fromS(routeId))).map(i -> new LockRecord(i.routeId(), i.version(),
+        i.isHeld() ? i.owner() : null, i.isHeld() ? i.acquiredAt() : null, i.isHeld() ? i.expiresAt() : null,
+        i.isHeld() && i.expiresAt() != null ? takeoverAt(i) : null));
   }
 
   private boolean isLive(LockItem item, Instant now) {

@@ -80,9 +80,23 @@ class DynamoDbLockMotoTest {
     assertThat(released.get("releasedBy").s()).isEqualTo("pipeline-A@runner-1");
     assertThat(released.get("releasedAt").s()).isEqualTo("2026-01-01T00:00:10Z");
 
+    assertThat(lock(moto.dynamo).read(ROUTE)).hasValueSatisfying(r -> {
+      assertThat(r.isHeld()).isFalse();
+      assertThat(r.version()).isEqualTo(1);
+      assertThat(r.owner()).isEmpty();
+      assertThat(r.takeoverAt()).isEmpty();
+    });
     RouteLock.Lease b = lock(moto.newClient()).acquire(ROUTE, "pipeline-B@runner-2");
     assertThat(b.fencingToken()).hasValue(2);
     assertThat(item().get("version").n()).isEqualTo("2");
+    assertThat(lock(moto.dynamo).read(ROUTE)).hasValueSatisfying(r -> {
+      assertThat(r.owner()).contains("pipeline-B@runner-2");
+      assertThat(r.version()).isEqualTo(2);
+      assertThat(r.acquiredAt()).contains(Instant.parse("2026-01-01T00:00:10Z"));
+      assertThat(r.expiresAt()).contains(Instant.parse("2026-01-01T00:00:40Z"));
+      assertThat(r.takeoverAt()).as("expiry + the 10 s margin").contains(Instant.parse("2026-01-01T00:00:50Z"));
+    });
+    assertThat(lock(moto.dynamo).read("never/locked")).isEmpty();
 
     // B's process dies without releasing: C waits lease + margin on its own clock, then takes over
     clock.advance(Duration.ofSeconds(39));

@@ -6,7 +6,9 @@ import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.dynamodb.DynamoDbRouteLock;
+import io.bluegreen.dynamodb.LockRecord;
 import io.bluegreen.testkit.ChildJvm;
+import io.bluegreen.testkit.CrashResumeContractTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -33,23 +35,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *     <listener arn> <blue tg> <green tg> <runner name> <owner>
  * }</pre>
  *
- * <p>Modes: {@code crash} runs {@link #CRASH_SCHEDULE} at once; {@code race} prints {@code READY} and
+ * <p>Modes: {@code crash} runs {@link CrashResumeContractTest#SCHEDULE} at once; {@code race} prints {@code READY} and
  * waits for a {@code GO} line on stdin, then runs {@link #RACE_SCHEDULE}. Every ELB request carries the
  * header {@value #RUNNER_HEADER} with the runner's name, so the test's recording proxy can tell who
  * wrote what.
  */
 public final class AlbLockedPlan {
 
-  /** The stage during whose bake (or write) the crash tests kill the child. */
-  public static final int KILLED_IN_STAGE = 3;
-  /** Real-time holds: 1 s for every stage but the third, which holds 8 s (the child is killed during it). */
-  public static final StageSchedule CRASH_SCHEDULE = StageSchedule.builder()
-      .stage(10, Duration.ofSeconds(1))
-      .stage(25, Duration.ofSeconds(1))
-      .stage(50, Duration.ofSeconds(8))
-      .stage(75, Duration.ofSeconds(1))
-      .stage(100, Duration.ofSeconds(1))
-      .build();
   /** Three stages of 1 s: long enough that the loser of a race surely tries while the winner runs. */
   public static final StageSchedule RACE_SCHEDULE = StageSchedule.targetWeights(Duration.ofSeconds(1), 10, 50, 100);
   /** How long the lock stays valid without a heartbeat. */
@@ -94,6 +86,17 @@ public final class AlbLockedPlan {
   }
 
   /**
+   * @param dynamo the DynamoDB client
+   * @param table the lock table
+   * @param routeId the route
+   * @return the route's lock item as the crash-resume kit sees it
+   */
+  public static CrashResumeContractTest.LockState lockState(DynamoDbClient dynamo, String table, String routeId) {
+    LockRecord r = lock(dynamo, table, Clock.systemUTC()).read(routeId).orElseThrow();
+    return new CrashResumeContractTest.LockState(r.owner().orElse(null), r.version(), r.takeoverAt().orElse(null));
+  }
+
+  /**
    * @param endpoint where to send ELB requests (the test's recording proxy)
    * @param runner the runner's name, sent in {@value #RUNNER_HEADER}
    * @return an ELB client with SDK retries off
@@ -128,7 +131,7 @@ public final class AlbLockedPlan {
     boolean race = args[0].equals("race");
     try (ElasticLoadBalancingV2Client elb = elb(URI.create(args[1]), args[7]); DynamoDbClient dynamo = dynamo(URI.create(args[2]))) {
       SwitchPlan plan = plan(elb, args[4], args[5], args[6], lock(dynamo, args[3], Clock.systemUTC()), args[8],
-          race ? RACE_SCHEDULE : CRASH_SCHEDULE).listener(ChildJvm.progressPrinter(System.out)).build();
+          race ? RACE_SCHEDULE : CrashResumeContractTest.SCHEDULE).listener(ChildJvm.progressPrinter(System.out)).build();
       if (race) {
         System.out.println("READY");
         System.out.flush();

@@ -1,12 +1,13 @@
 package io.bluegreen.route53.support;
 
 import io.bluegreen.core.Environment;
-import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.dynamodb.DynamoDbRouteLock;
+import io.bluegreen.dynamodb.LockRecord;
 import io.bluegreen.route53.WeightedRecordRouter;
 import io.bluegreen.testkit.ChildJvm;
+import io.bluegreen.testkit.CrashResumeContractTest;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
  * The Route 53 plan of {@code Route53CrashResumeTest} — weighted records {@code <name>} A,
- * SetIdentifiers {@code <label>-blue} / {@code <label>-green}, 10/25/50/75/100 — locked with a
+ * SetIdentifiers {@code <label>-blue} / {@code <label>-green}, {@link CrashResumeContractTest#SCHEDULE} — locked with a
  * {@link DynamoDbRouteLock}, and a {@code main} that runs it in a child JVM in real time, printing
  * the lines of {@link ChildJvm#progressPrinter}.
  *
@@ -34,16 +35,6 @@ import software.amazon.awssdk.services.route53.Route53Client;
  */
 public final class Route53LockedPlan {
 
-  /** The stage during whose bake (or write) the tests kill the child. */
-  public static final int KILLED_IN_STAGE = 3;
-  /** Real-time holds: 1 s for every stage but the third, which holds 8 s (the child is killed during it). */
-  public static final StageSchedule SCHEDULE = StageSchedule.builder()
-      .stage(10, Duration.ofSeconds(1))
-      .stage(25, Duration.ofSeconds(1))
-      .stage(50, Duration.ofSeconds(8))
-      .stage(75, Duration.ofSeconds(1))
-      .stage(100, Duration.ofSeconds(1))
-      .build();
   /** How long the lock stays valid without a heartbeat. */
   public static final Duration LEASE = Duration.ofSeconds(10);
   /** How long past its expiry another runner still waits. */
@@ -75,7 +66,7 @@ public final class Route53LockedPlan {
    * @return the plan, without time or listeners
    */
   public static SwitchPlan.Builder plan(WeightedRecordRouter router, RouteLock lock, String owner) {
-    return SwitchPlan.builder().name("route53-locked").router(router).from(BLUE).to(GREEN).schedule(SCHEDULE)
+    return SwitchPlan.builder().name("route53-locked").router(router).from(BLUE).to(GREEN).schedule(CrashResumeContractTest.SCHEDULE)
         .gateInterval(Duration.ofMillis(250)).lock(lock).owner(owner).waitForClientConvergence(false);
   }
 
@@ -88,6 +79,17 @@ public final class Route53LockedPlan {
   public static DynamoDbRouteLock lock(DynamoDbClient dynamo, String table, InstantSource time) {
     return DynamoDbRouteLock.create(dynamo, b -> b.tableName(table).leaseDuration(LEASE).heartbeat(Duration.ofSeconds(2))
         .clockSkewMargin(MARGIN).time(time));
+  }
+
+  /**
+   * @param dynamo the DynamoDB client
+   * @param table the lock table
+   * @param routeId the route
+   * @return the route's lock item as the crash-resume kit sees it
+   */
+  public static CrashResumeContractTest.LockState lockState(DynamoDbClient dynamo, String table, String routeId) {
+    LockRecord r = lock(dynamo, table, Clock.systemUTC()).read(routeId).orElseThrow();
+    return new CrashResumeContractTest.LockState(r.owner().orElse(null), r.version(), r.takeoverAt().orElse(null));
   }
 
   /** @param endpoint moto @return a DynamoDB client with SDK retries off */
