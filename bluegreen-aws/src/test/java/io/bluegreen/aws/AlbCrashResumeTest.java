@@ -19,6 +19,7 @@ import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.dynamodb.DynamoDbRouteLock;
 import io.bluegreen.testkit.ChildJvm;
 import io.bluegreen.testkit.CrashResumeContractTest;
+import io.bluegreen.testkit.Evidence;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * through a WireMock proxy in front of moto, which records it (and, for the in-flight case, holds
  * back the reply to the stage-3 {@code ModifyListener} after moto applied it).
  */
+@Evidence(backend = "moto server 5.2.5 (ELBv2, DynamoDB) behind a recording WireMock proxy;"
+    + " the first plan runs in a child JVM killed with SIGKILL")
 class AlbCrashResumeTest extends CrashResumeContractTest {
 
   private final MotoAlb alb = MotoAlb.create(MotoAlb.options());

@@ -20,6 +20,7 @@ import io.bluegreen.route53.support.Route53Clients;
 import io.bluegreen.route53.support.Route53LockedPlan;
 import io.bluegreen.testkit.ChildJvm;
 import io.bluegreen.testkit.CrashResumeContractTest;
+import io.bluegreen.testkit.Evidence;
 import java.net.URI;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.route53.Route53Client;
  * the re-run goes through a WireMock proxy in front of moto, which records it (and, for the in-flight
  * case, holds back the reply to the stage-3 {@code ChangeResourceRecordSets} after moto applied it).
  */
+@Evidence(backend = "moto server 5.2.5 (Route 53, DynamoDB) behind a recording WireMock proxy;"
+    + " the first plan runs in a child JVM killed with SIGKILL")
 class Route53CrashResumeTest extends CrashResumeContractTest {
 
   private static final String RRSET = "/2013-04-01/hostedzone/[^/]+/rrset/?";
