@@ -118,7 +118,7 @@ class ErrorTranslationTest {
     KubernetesClient impatient = cluster.newClient(cluster.url(), b -> b.withRequestTimeout(300));
     ServiceSelectorRouter router = ServiceSelectorRouter.builder(impatient).service("app-service").environments(BLUE, GREEN).build();
     cluster.intercept((r, store) -> r.path().equals(PATH) ? new MockResponse().setResponseCode(200).setBody("{}")
-        .setBodyDelay(Duration.ofMillis(1_000)) : null);
+        .setBodyDelay(Duration.ofMillis(3_000)) : null); // the reply comes long after the timeout, however late the client's timer fires
 
     assertThatThrownBy(router::current).isInstanceOf(RouterException.class)
         .hasMessageContaining("the API server did not answer in time to get Service default/app-service")

@@ -20,6 +20,7 @@ import io.bluegreen.core.lock.InProcessRouteLock;
 import io.bluegreen.route53.support.FakeRoute53;
 import io.bluegreen.route53.support.RequestCounter;
 import io.bluegreen.route53.support.Route53Clients;
+import io.bluegreen.route53.support.SlowCallFault;
 import io.bluegreen.testkit.ScriptedGate;
 import io.bluegreen.testkit.VirtualClock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ChangeResourceRecordSetsRequest;
 
 /**
  * The router against a scripted Route 53 on WireMock: what moto cannot show (PENDING changes,
@@ -188,6 +190,15 @@ class WeightedRecordRouterWireMockTest {
     });
   }
 
+  /**
+   * Only the first ChangeResourceRecordSets gets a short (400 ms) timeout, and only it is answered late
+   * (3 s): every other call keeps 30 s, which no loaded machine comes near (a 400 ms timeout on every
+   * call once timed out an ordinary read).
+   */
+  private static SlowCallFault firstWriteTimesOut() {
+    return new SlowCallFault(r -> r instanceof ChangeResourceRecordSetsRequest, true, Duration.ofMillis(400));
+  }
+
   @Test
   void aWriteThatLandsButAnswersAfterTheCallTimeoutIsWrittenAgainWhenRetriedSoThatItsInsyncCanBeAwaited() {
     records(100, 0, 60);
@@ -195,9 +206,10 @@ class WeightedRecordRouterWireMockTest {
     // Route 53 applies the write, but its reply (with the change id) comes after the client gave up
     fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
         com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
+        .withHeader(SlowCallFault.HEADER, com.github.tomakehurst.wiremock.client.WireMock.equalTo("1"))
         .inScenario("late").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("spent")
-        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers("route53-fake").withFixedDelay(1200)));
-    try (Route53Client impatient = Route53Clients.create(fake.endpoint(), null, Duration.ofMillis(400))) {
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers("route53-fake").withFixedDelay(3000)));
+    try (Route53Client impatient = Route53Clients.createWith(fake.endpoint(), Duration.ofSeconds(30), firstWriteTimesOut())) {
       WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
           .record(NAME, "A", ids("api")).build();
       TrafficSplit target = TrafficSplit.allTo(GREEN, BLUE);
@@ -227,9 +239,10 @@ class WeightedRecordRouterWireMockTest {
     assertThat(router().current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
     fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
         com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
+        .withHeader(SlowCallFault.HEADER, com.github.tomakehurst.wiremock.client.WireMock.equalTo("1"))
         .inScenario("late").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("spent")
-        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(1200)));
-    try (Route53Client impatient = Route53Clients.create(fake.endpoint(), null, Duration.ofMillis(400))) {
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(3000)));
+    try (Route53Client impatient = Route53Clients.createWith(fake.endpoint(), Duration.ofSeconds(30), firstWriteTimesOut())) {
       WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
           .record(NAME, "A", ids("api")).build();
       TrafficSplit target = TrafficSplit.allTo(GREEN, BLUE);
