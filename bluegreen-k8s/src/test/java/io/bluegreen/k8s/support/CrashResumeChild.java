@@ -3,12 +3,12 @@ package io.bluegreen.k8s.support;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
-import io.bluegreen.core.SwitchResult;
-import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.event.SwitchListener;
 import io.bluegreen.core.lock.RouteLock;
 import io.bluegreen.k8s.HttpRouteRouter;
 import io.bluegreen.k8s.lock.LeaseLock;
+import io.bluegreen.testkit.ChildJvm;
+import io.bluegreen.testkit.CrashResumeContractTest;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,15 +28,9 @@ import java.time.Duration;
 public final class CrashResumeChild {
 
   /** The stage during whose bake the test kills the child, and that bake: long enough for the kill to land in it. */
-  public static final int KILLED_IN_STAGE = 3;
-  /** Real-time holds: 1 s for every stage but the third, which holds 8 s (the child is killed during it). */
-  public static final StageSchedule SCHEDULE = StageSchedule.builder()
-      .stage(10, Duration.ofSeconds(1))
-      .stage(25, Duration.ofSeconds(1))
-      .stage(50, Duration.ofSeconds(8))
-      .stage(75, Duration.ofSeconds(1))
-      .stage(100, Duration.ofSeconds(1))
-      .build();
+  public static final int KILLED_IN_STAGE = CrashResumeContractTest.KILLED_IN_STAGE;
+  /** Real-time holds: 1 s for every stage but the third, which holds 8 s (the crash kit's schedule, shared with ALB and Route 53). */
+  public static final StageSchedule SCHEDULE = CrashResumeContractTest.SCHEDULE;
   /** How long the Lease stays valid without renewal. */
   public static final Duration LEASE_DURATION = Duration.ofSeconds(10);
   public static final Environment BLUE = Fixtures.BLUE;
@@ -84,24 +78,18 @@ public final class CrashResumeChild {
     PrintStream out = System.out;
     try (KubernetesClient client = client(args[0])) {
       LeaseLock lock = LeaseLock.builder(client).namespace(MockCluster.NS).leaseDuration(LEASE_DURATION).build();
-      SwitchResult result = plan(client, lock, args[1]).listener(reporter(out)).build().execute();
-      say(out, "FINISHED " + result.outcome() + " " + result.summary());
+      ChildJvm.runAndReport(plan(client, lock, args[1]).listener(reporter(out)).build(), out);
     }
     System.exit(0);
   }
 
   /**
    * @param out the child's stdout
-   * @return a listener printing the lines a test waits for: {@code LOCKED}, {@code STAGE_VERIFIED <n> <split>}
+   * @return a listener printing the lines a test waits for: {@code LOCKED <fencing token>}, {@code STAGE_VERIFIED <n> <split>}
+   *     (and {@code STAGE_STARTED <n>}): the testkit's {@link ChildJvm#progressPrinter}
    */
   public static SwitchListener reporter(PrintStream out) {
-    return e -> {
-      if (e instanceof SwitchEvent.LockAcquired) {
-        say(out, "LOCKED");
-      } else if (e instanceof SwitchEvent.StageVerified v) {
-        say(out, "STAGE_VERIFIED " + v.stageNumber() + " " + v.split());
-      }
-    };
+    return ChildJvm.progressPrinter(out);
   }
 
   /** Prints {@code line} and flushes, so that the test reading the child's stdout sees it at once. */
