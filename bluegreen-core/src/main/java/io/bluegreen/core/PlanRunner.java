@@ -8,12 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one execution of a {@link SwitchPlan}. Single-threaded: everything happens on the thread that
  * calls {@link #run()}; only {@link ExecutionControl} is shared with other threads.
+ *
+ * <p>What it reads is recorded as a {@link TrafficObservation} (the result's traffic report); every
+ * read is compared with what the plan last wrote, verified or found, and anything else — another
+ * split or a state no environment maps to — is drift: the plan stops without writing over it.
  */
 final class PlanRunner {
 
@@ -53,9 +60,19 @@ final class PlanRunner {
     }
   }
 
+  /** Thrown instead of a write when the route lock is no longer held; never retried. */
+  private static final class LockLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LockLost(String routeId, String lossReason) {
+      super("the lock on " + routeId + " was lost" + lossReason + " (another plan may own the route now)", null, false, false);
+    }
+  }
+
   private final SwitchPlan plan;
   private final Router router;
   private final ExecutionControl control;
+  private final TimeSource time;
   private final List<SwitchEvent> timeline = new ArrayList<>();
   private final RetryingCaller forward;
   private final RetryingCaller backward;
@@ -68,14 +85,19 @@ final class PlanRunner {
   private RouteLock.Lease lease;
   private TrafficSplit snapshot;
   private TrafficSplit rollbackTarget;
+  /** What this plan last wrote and verified, or found: every read is compared with it. */
   private TrafficSplit lastKnown;
+  /** The split this plan last tried to write. */
   private TrafficSplit lastAttempted;
-  private TrafficSplit lastRead;
-  private boolean lastReadVerified;
+  /** A split whose write was attempted without an answer saying it landed; a read showing it counts the write. */
+  private TrafficSplit pendingWrite;
+  /** The split the router last verified, until the next write attempt. */
+  private TrafficSplit verifiedSplit;
   private Instant lastVerifiedAt;
-  private boolean anyWriteAttempted;
+  private TrafficObservation traffic = TrafficObservation.notRead();
   private boolean snapshotAccepted;
   private int writes;
+  private int writeAttempts;
   private int stagesCompleted;
   private int currentStage;
   private Duration clientConvergence = Duration.ZERO;
@@ -85,12 +107,17 @@ final class PlanRunner {
     this.plan = plan;
     this.router = plan.router();
     this.control = control;
+    this.time = plan.time();
     this.from = plan.from();
     this.to = plan.to();
     this.target = plan.target();
-    this.forward = new RetryingCaller(plan.name() + "-forward", plan.retry(), router::isTransient, plan.time(), this::onRetry);
-    this.backward = new RetryingCaller(plan.name() + "-rollback", plan.rollbackRetry(), router::isTransient,
+    this.forward = new RetryingCaller(plan.name() + "-forward", plan.retry(), this::isTransient, time, this::onRetry);
+    this.backward = new RetryingCaller(plan.name() + "-rollback", plan.rollbackRetry(), this::isTransient,
         this::sleepThroughInterrupts, this::onRetry);
+  }
+
+  private boolean isTransient(Throwable failure) {
+    return !(failure instanceof LockLost) && !(failure instanceof UnmappedRouteStateException) && router.isTransient(failure);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -102,7 +129,7 @@ final class PlanRunner {
     emit(new SwitchEvent.PlanStarted(startedAt, plan.name(), router.routeId(), from, to, plan.schedule().targetWeights()));
     try {
       try {
-        lease = plan.lock().acquire(router.routeId(), plan.owner());
+        lease = plan.lock().acquire(router.routeId(), executionOwner());
       } catch (LockUnavailableException e) {
         return finish(Outcome.ABORTED, e.getMessage(), e);
       } catch (RuntimeException e) {
@@ -124,6 +151,16 @@ final class PlanRunner {
     }
   }
 
+  /** The plan's owner, or by default name@pid@host with a short random suffix, so that no two executions share an identity. */
+  private String executionOwner() {
+    if (plan.hasExplicitOwner()) {
+      return plan.owner();
+    }
+    byte[] suffix = new byte[3];
+    ThreadLocalRandom.current().nextBytes(suffix);
+    return plan.owner() + "/" + HexFormat.of().formatHex(suffix);
+  }
+
   private SwitchResult runLocked() {
     try {
       forwardRun();
@@ -132,14 +169,17 @@ final class PlanRunner {
       return afterStop(stop.getMessage(), stop.getCause(), stop.rollback, stop.drift);
     } catch (InterruptedException e) {
       interrupted = true;
-      return afterStop("interrupted", e, true, false);
+      String where = e.getMessage() != null && (e.getMessage().startsWith("while ") || e.getMessage().startsWith("during "))
+          ? " " + e.getMessage() : "";
+      return afterStop("interrupted" + where, e, true, false);
     } catch (RuntimeException e) {
       return afterStop("unexpected failure: " + e, e, true, false);
     }
   }
 
   private String completedReason() {
-    return from.name() + " -> " + to.name() + (writes == 0 ? " already in place, nothing written" : " in " + writes + " write" + (writes == 1 ? "" : "s"));
+    return from.name() + " -> " + to.name() + (writes == 0 && writeAttempts == 0 ? " already in place, nothing written"
+        : " in " + SwitchResult.writesInWords(writes, writeAttempts));
   }
 
   private SwitchResult afterStop(String reason, Throwable cause, boolean wantsRollback, boolean drift) {
@@ -150,10 +190,39 @@ final class PlanRunner {
     // failure, even one before this run's first write, once the route was read and accepted
     boolean explicitTarget = plan.rollbackTo().isPresent() && snapshotAccepted && !snapshot.equals(rollbackTarget)
         && lease != null && lease.isHeld();
-    if (explicitTarget || (wantsRollback && anyWriteAttempted)) {
-      return rollback(reason, cause);
+    if (explicitTarget) {
+      return rollback(reason, cause, null);
     }
-    return finish(Outcome.ABORTED, reason + (anyWriteAttempted ? "" : "; nothing was written"), cause);
+    if (!wantsRollback || writeAttempts == 0) {
+      return finish(Outcome.ABORTED, writeAttempts == 0 ? withNothingWritten(reason) : reason, cause);
+    }
+    TrafficSplit now = null;
+    if (writes == 0) {
+      // every write attempt failed: read whether one landed before deciding to roll back
+      if (Thread.interrupted()) {
+        interrupted = true;
+      }
+      try {
+        now = backward.call("read after the failed write", this::readRoute);
+        if (writes == 0 && now.equals(lastKnown)) {
+          return finish(Outcome.ABORTED, reason + "; nothing changed: " + router.routeId() + " still holds " + now + " as found", cause);
+        }
+        if (!now.equals(lastAttempted) && !now.equals(lastKnown)) {
+          return notRolledBack(reason, new DriftDetectedException(lastKnown, now, router.routeId()));
+        }
+      } catch (UnmappedRouteStateException e) {
+        return notRolledBack(reason, DriftDetectedException.unmapped(lastKnown, e));
+      } catch (RuntimeException e) {
+        LOG.debug("[{}] could not read the route after a failed write ({}): rolling back to be safe", plan.name(), e.toString());
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    return rollback(reason, cause, now);
+  }
+
+  private static String withNothingWritten(String reason) {
+    return reason.toLowerCase(Locale.ROOT).contains("nothing was written") ? reason : reason + "; nothing was written";
   }
 
   private void forwardRun() throws Stop, InterruptedException {
@@ -169,22 +238,23 @@ final class PlanRunner {
     int first = firstRemainingStage(stages, currentTo);
     stagesCompleted = first;
     if (currentTo > 0 && currentTo < 100) {
-      emit(new SwitchEvent.Notice(now(), plan.name(), "resuming: " + snapshot + " is already in place; "
-          + (first == 0 ? "continuing with stage 1" : (first == 1 ? "stage 1 is" : "stages 1-" + first + " are") + " behind it, continuing with stage " + (first + 1))));
+      info("resuming: " + snapshot + " is already in place; "
+          + (first == 0 ? "continuing with stage 1" : (first == 1 ? "stage 1 is" : "stages 1-" + first + " are") + " behind it, continuing with stage " + (first + 1)));
     }
 
-    PreflightReport report = call(forward, "preflight " + target, () -> router.preflight(target));
+    Instant preSwitchLimit = now().plus(plan.gateGrace());
+    PreflightReport report = preflightWithinGrace(preSwitchLimit);
     for (String notice : report.notices()) {
-      emit(new SwitchEvent.Notice(now(), plan.name(), notice));
+      emit(new SwitchEvent.Notice(now(), plan.name(), notice, SwitchEvent.Notice.Level.WARN));
     }
     preflightGates(snapshot);
     clientConvergence = report.clientConvergence();
     emit(new SwitchEvent.PreflightPassed(now(), plan.name(), target, clientConvergence));
 
-    runPreSwitchGates();
+    runPreSwitchGates(preSwitchLimit);
 
     if (first == stages.size()) {
-      emit(new SwitchEvent.Notice(now(), plan.name(), target + " is already in place: nothing to write"));
+      info(target + " is already in place: nothing to write");
       verifyUntil(target, plan.verifyTimeout(), forward, true);
     }
     for (int i = first; i < stages.size(); i++) {
@@ -194,6 +264,8 @@ final class PlanRunner {
     if (!plan.postSwitchGates().isEmpty()) {
       bake(GateContext.Phase.POST_SWITCH, 0, plan.postSwitchBake(), plan.postSwitchGates());
     }
+    checkAbortAndDeadline();
+    checkRoute("at the final read");
   }
 
   private static int firstRemainingStage(List<Stage> stages, int currentTo) {
@@ -213,13 +285,50 @@ final class PlanRunner {
     }
   }
 
-  private void runPreSwitchGates() throws Stop, InterruptedException {
+  /**
+   * The router's read-only preflight. A target that is not ready yet ({@link
+   * PreflightException#isNotReady()}) is checked again every gate interval until {@code limit}
+   * (the plan's gate grace); anything else stops at once.
+   */
+  private PreflightReport preflightWithinGrace(Instant limit) throws Stop, InterruptedException {
+    boolean told = false;
+    while (true) {
+      checkAbortAndDeadline();
+      PreflightException[] notReady = {null};
+      PreflightReport report = call(forward, "preflight " + target, () -> {
+        try {
+          return router.preflight(target);
+        } catch (PreflightException e) {
+          if (!e.isNotReady()) {
+            throw e;
+          }
+          notReady[0] = e;
+          return null;
+        }
+      });
+      if (notReady[0] == null) {
+        return report == null ? PreflightReport.ok() : report;
+      }
+      Instant t = now();
+      if (!t.isBefore(limit)) {
+        throw Stop.abort((plan.gateGrace().isZero() ? "" : "not ready within the gate grace of " + plan.gateGrace() + ": ")
+            + notReady[0].getMessage(), notReady[0]);
+      }
+      if (!told) {
+        told = true;
+        info("waiting up to " + Duration.between(t, limit) + " (gateGrace) for the target to become ready, checking every "
+            + plan.gateInterval() + ": " + notReady[0].getMessage());
+      }
+      time.sleep(min(plan.gateInterval(), Duration.between(t, limit)));
+    }
+  }
+
+  private void runPreSwitchGates(Instant limit) throws Stop, InterruptedException {
     List<HealthGate> gates = plan.preSwitchGates();
     if (gates.isEmpty()) {
       return;
     }
     Instant started = now();
-    Instant limit = started.plus(plan.gateGrace());
     while (true) {
       checkAbortAndDeadline();
       Map<HealthGate, GateResult> latest = checkGates(GateContext.Phase.PRE_SWITCH, 0, started, gates);
@@ -237,7 +346,7 @@ final class PlanRunner {
         throw Stop.abort("pre-switch gate " + pending.get().getKey().name() + " still INCONCLUSIVE after " + plan.gateGrace()
             + ": " + pending.get().getValue().reason(), null);
       }
-      plan.time().sleep(min(plan.gateInterval(), Duration.between(t, limit)));
+      time.sleep(min(plan.gateInterval(), Duration.between(t, limit)));
     }
   }
 
@@ -287,18 +396,13 @@ final class PlanRunner {
     boolean written = false;
     Instant writeStarted = now();
     if (!before.equals(split)) {
-      anyWriteAttempted = true;
-      lastAttempted = split;
-      TrafficSplit expectedBefore = before;
-      int[] attempt = {0};
-      call(forward, "apply " + split, () -> {
-        if (attempt[0]++ > 0) {
-          recheckBeforeRetry(expectedBefore, split);
-        }
-        writes++;
-        router.apply(split);
-        return null;
-      });
+      String what = "apply " + split;
+      try {
+        attemptWrites(forward, what, split, before, null);
+      } catch (RuntimeException e) {
+        throw stopFor(forward, what, e);
+      }
+      throwIfInterrupted("while writing " + split);
       written = true;
     }
     emit(new SwitchEvent.StageApplied(now(), plan.name(), number, split, written));
@@ -308,8 +412,8 @@ final class PlanRunner {
 
     Duration hold = stage.hold();
     if (last && plan.waitsForClientConvergence() && clientConvergence.compareTo(hold) > 0) {
-      emit(new SwitchEvent.Notice(now(), plan.name(), "baking the final stage " + clientConvergence
-          + " (not " + hold + ") so that clients follow the change before the plan reports COMPLETED"));
+      info("baking the final stage " + clientConvergence + " (not " + hold + ") so that clients follow the change before the plan"
+          + " reports COMPLETED");
       hold = clientConvergence;
     }
     bake(GateContext.Phase.STAGE, number, hold, plan.gates());
@@ -318,25 +422,67 @@ final class PlanRunner {
   }
 
   /**
-   * Before a retried write: read again and make sure nobody else changed the route meanwhile (a
-   * retry must not overwrite another writer). If the failed attempt landed after all, the retry
-   * still goes to the router, which writes nothing when the split is in place but may need the call
-   * (Route 53 re-sends a write whose reply was lost, to get a change id to wait INSYNC on).
+   * Writes {@code split}: one router call per attempt, as many attempts as {@code caller}'s policy
+   * allows. Immediately before every attempt the route lock must still be held. Before every retry
+   * the route is read again: a split that is neither {@code found} (nor {@code alsoAccepted}) nor the
+   * one being written is drift (a retry must not overwrite another writer); the split being written
+   * means the failed attempt landed after all (it counts as the write), and the retry still goes to
+   * the router, which writes nothing when the split is in place but may need the call (Route 53
+   * re-sends a write whose reply was lost, to get a change id to wait INSYNC on).
+   *
+   * @param found the split read before the first attempt; null if it could not be read (then retries do not re-read)
    */
-  private void recheckBeforeRetry(TrafficSplit expectedBefore, TrafficSplit target) {
-    TrafficSplit now = router.current();
-    lastRead = now;
-    lastReadVerified = false;
-    if (!now.equals(target) && !now.equals(expectedBefore)) {
-      throw new DriftDetectedException(expectedBefore, now, router.routeId());
-    }
+  private void attemptWrites(RetryingCaller caller, String what, TrafficSplit split, TrafficSplit found, TrafficSplit alsoAccepted)
+      throws InterruptedException {
+    verifiedSplit = null;
+    lastAttempted = split;
+    boolean[] landed = {false};
+    int[] attempt = {0};
+    caller.call(what, () -> {
+      if (attempt[0]++ > 0 && found != null) {
+        TrafficSplit now = readRoute();
+        if (now.equals(split)) {
+          landed[0] = true;
+        } else if (!now.equals(found) && !now.equals(alsoAccepted)) {
+          throw new DriftDetectedException(found, now, router.routeId());
+        }
+      }
+      if (!lease.isHeld()) {
+        throw new LockLost(router.routeId(), lossReason());
+      }
+      writeAttempts++;
+      if (!landed[0]) {
+        pendingWrite = split;
+      }
+      router.apply(split);
+      if (!landed[0]) {
+        landed[0] = true;
+        writeLanded();
+      }
+      return null;
+    });
+  }
+
+  private void writeLanded() {
+    writes++;
+    pendingWrite = null;
   }
 
   private Stop drift(DriftDetectedException e) {
     emit(new SwitchEvent.DriftDetected(now(), plan.name(), e.expected(), e.actual(), e.found()));
-    lastRead = e.actual().orElse(null);
-    lastReadVerified = false;
+    if (e.actual().isPresent()) {
+      if (!traffic.split().equals(e.actual())) {
+        observe(e.actual().get());
+      }
+    } else {
+      traffic = TrafficObservation.ofUnmapped(e.unmappedState().orElse(e.found()), now());
+    }
     return Stop.drift(e);
+  }
+
+  private SwitchResult notRolledBack(String reason, DriftDetectedException e) {
+    drift(e);
+    return finish(Outcome.ABORTED, reason + "; did not roll back because " + e.getMessage(), e);
   }
 
   private void awaitApproval(int number, Stage stage, TrafficSplit split) throws Stop, InterruptedException {
@@ -345,7 +491,7 @@ final class PlanRunner {
     Instant limit = planDeadlineFirst ? deadline : approvalDeadline;
     control.requestApproval(number);
     emit(new SwitchEvent.ApprovalRequested(now(), plan.name(), number, split, stage.approvalTimeout()));
-    ExecutionControl.Decision decision = control.awaitApproval(limit, plan.time());
+    ExecutionControl.Decision decision = control.awaitApproval(limit, time);
     switch (decision) {
       case APPROVED -> emit(new SwitchEvent.ApprovalGranted(now(), plan.name(), number));
       case ABORTED -> throw Stop.rollback("aborted while waiting for approval of stage " + number + ": "
@@ -360,13 +506,23 @@ final class PlanRunner {
     }
   }
 
+  /**
+   * Bakes: gates polled at once and every gate interval until the hold ends; from the second poll
+   * on, the route is read at every poll and compared with what the plan last verified, so drift is
+   * noticed within one gate interval (the first poll follows the verification at once).
+   */
   private void bake(GateContext.Phase phase, int number, Duration hold, List<HealthGate> gates) throws Stop, InterruptedException {
     Instant started = now();
     Instant bakeEnd = started.plus(hold);
     Instant graceEnd = bakeEnd.plus(plan.gateGrace());
     String where = phase == GateContext.Phase.STAGE ? "stage " + number + "/" + plan.schedule().size() : "post-switch bake";
+    boolean firstPoll = true;
     while (true) {
       checkAbortAndDeadline();
+      if (!firstPoll) {
+        checkRoute("during " + where);
+      }
+      firstPoll = false;
       Map<HealthGate, GateResult> latest = checkGates(phase, number, started, gates);
       for (var e : latest.entrySet()) {
         if (e.getValue().isUnhealthy()) {
@@ -385,11 +541,20 @@ final class PlanRunner {
         }
       }
       Duration untilNext = t.isBefore(bakeEnd) ? Duration.between(t, bakeEnd) : Duration.between(t, graceEnd);
-      plan.time().sleep(min(plan.gateInterval(), untilNext));
+      time.sleep(min(plan.gateInterval(), untilNext));
     }
   }
 
-  private Map<HealthGate, GateResult> checkGates(GateContext.Phase phase, int number, Instant phaseStarted, List<HealthGate> gates) {
+  /** Reads the route and stops on drift: anything but what this plan last wrote, verified or found. */
+  private void checkRoute(String when) throws Stop, InterruptedException {
+    TrafficSplit now = read(forward, "read the route " + when);
+    if (!now.equals(lastKnown)) {
+      throw drift(new DriftDetectedException(lastKnown, now, router.routeId()));
+    }
+  }
+
+  private Map<HealthGate, GateResult> checkGates(GateContext.Phase phase, int number, Instant phaseStarted, List<HealthGate> gates)
+      throws InterruptedException {
     Map<HealthGate, GateResult> results = new LinkedHashMap<>();
     if (gates.isEmpty()) {
       return results;
@@ -406,6 +571,8 @@ final class PlanRunner {
       } catch (RuntimeException e) {
         r = GateResult.inconclusive("gate threw " + e);
       }
+      // an interrupt that landed inside the gate (e.g. in its HTTP call) is the interrupt, not the gate's verdict
+      throwIfInterrupted("while checking gate " + gate.name());
       results.put(gate, r);
       emit(new SwitchEvent.GateChecked(now(), plan.name(), phase, number, gate.name(), r));
       if (r.isUnhealthy()) {
@@ -420,9 +587,7 @@ final class PlanRunner {
   }
 
   private void checkAbortAndDeadline() throws Stop, InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    throwIfInterrupted(null);
     Optional<String> abort = control.abortReason();
     if (abort.isPresent()) {
       throw Stop.rollback("aborted: " + abort.get(), null);
@@ -432,10 +597,20 @@ final class PlanRunner {
     }
   }
 
+  private static void throwIfInterrupted(String where) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException(where);
+    }
+  }
+
   private void ensureLockHeld() throws Stop {
     if (!lease.isHeld()) {
-      throw Stop.abort("lost the lock on " + router.routeId() + lossReason() + " (another plan may own the route now); stopping without writing", null);
+      throw Stop.abort(lockLostMessage(), null);
     }
+  }
+
+  private String lockLostMessage() {
+    return "lost the lock on " + router.routeId() + lossReason() + " (another plan may own the route now); stopping without writing";
   }
 
   /** @return ": why" when the lease says why it is no longer held, else "" */
@@ -458,23 +633,22 @@ final class PlanRunner {
       if (forwardPhase && deadline != null && !now().isBefore(deadline)) {
         throw Stop.rollback("plan timed out after " + plan.timeout().orElseThrow() + " while verifying " + expected, null);
       }
-      Verification v = call(caller, "verify " + expected, () -> router.verify(expected));
+      Verification v = call(caller, "verify " + expected, () -> recorded(() -> router.verify(expected)));
       if (v.status() == Verification.Status.UNSUPPORTED) {
         v = Verification.compare(expected, read(caller, "read back " + expected));
       }
-      v.observed().ifPresent(o -> lastRead = o);
       if (v.isVerified()) {
-        lastRead = v.observed().orElse(expected);
-        lastReadVerified = true;
+        verifiedSplit = v.observed().orElse(expected);
         lastVerifiedAt = now();
+        observe(verifiedSplit);
         return;
       }
-      lastReadVerified = false;
+      v.observed().ifPresent(this::observe);
       Instant t = now();
       if (!t.isBefore(limit)) {
         throw Stop.rollback(expected + " was not verified within " + bound + ": " + v.detail(), null);
       }
-      (forwardPhase ? plan.time() : (Sleeper) this::sleepThroughInterrupts).sleep(min(poll, Duration.between(t, limit)));
+      (forwardPhase ? time : (Sleeper) this::sleepThroughInterrupts).sleep(min(poll, Duration.between(t, limit)));
       poll = min(poll.multipliedBy(2), MAX_VERIFY_POLL);
     }
   }
@@ -482,69 +656,63 @@ final class PlanRunner {
   // ---------------------------------------------------------------------------------------------
   // rollback
 
-  private SwitchResult rollback(String reason, Throwable cause) {
+  /**
+   * Restores {@link #rollbackTarget}: read, refuse to fight a drifted route, write (retried harder;
+   * the lock checked before every attempt), verify.
+   *
+   * @param alreadyRead the split just read (skips the read before rolling back), or null
+   */
+  private SwitchResult rollback(String reason, Throwable cause, TrafficSplit alreadyRead) {
     if (Thread.interrupted()) {
       interrupted = true;
     }
     emit(new SwitchEvent.RollbackStarted(now(), plan.name(), reason, rollbackTarget));
-    TrafficSplit before = null;
-    try {
-      before = backward.call("read before rollback", router::current);
-      lastRead = before;
-      lastReadVerified = false;
-    } catch (RuntimeException e) {
-      emit(new SwitchEvent.Notice(now(), plan.name(), "could not read the route before rolling back (" + e.getMessage()
-          + "); writing the rollback anyway"));
-    } catch (InterruptedException e) {
-      interrupted = true;
+    TrafficSplit before = alreadyRead;
+    if (before == null) {
+      try {
+        before = backward.call("read before rollback", this::readRoute);
+      } catch (UnmappedRouteStateException e) {
+        return notRolledBack(reason, DriftDetectedException.unmapped(lastKnown, e));
+      } catch (RuntimeException e) {
+        emit(new SwitchEvent.Notice(now(), plan.name(), "could not read the route before rolling back (" + e.getMessage()
+            + "); writing the rollback anyway", SwitchEvent.Notice.Level.WARN));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
     if (before != null && !before.equals(rollbackTarget) && !before.equals(lastKnown) && !before.equals(lastAttempted)) {
-      DriftDetectedException e = new DriftDetectedException(lastKnown, before, router.routeId());
-      drift(e);
-      return finish(Outcome.ABORTED, reason + "; did not roll back because " + e.getMessage(), e);
-    }
-    if (!lease.isHeld()) {
-      return finish(Outcome.ABORTED, reason + "; did not roll back because the lock on " + router.routeId()
-          + " was lost" + lossReason() + " (another plan may own the route now)", cause);
+      return notRolledBack(reason, new DriftDetectedException(lastKnown, before, router.routeId()));
     }
     try {
       if (before == null || !before.equals(rollbackTarget)) {
-        TrafficSplit forwardAttempt = lastAttempted;
-        TrafficSplit found = before;
-        lastAttempted = rollbackTarget;
-        int[] attempt = {0};
-        backward.call("rollback to " + rollbackTarget, () -> {
-          if (attempt[0]++ > 0 && found != null) {
-            TrafficSplit now = router.current();
-            lastRead = now;
-            if (!now.equals(rollbackTarget) && !now.equals(found) && !now.equals(forwardAttempt)) {
-              throw new DriftDetectedException(found, now, router.routeId());
-            }
-          }
-          writes++;
-          router.apply(rollbackTarget);
-          return null;
-        });
+        attemptWrites(backward, "rollback to " + rollbackTarget, rollbackTarget, before, lastAttempted);
       }
       verifyUntil(rollbackTarget, plan.rollbackVerifyTimeout(), backward, false);
       lastKnown = rollbackTarget;
       emit(new SwitchEvent.RollbackCompleted(now(), plan.name(), rollbackTarget));
       return finish(Outcome.ROLLED_BACK, reason + "; restored " + rollbackTarget, cause);
     } catch (DriftDetectedException e) {
-      drift(e);
-      return finish(Outcome.ABORTED, reason + "; did not roll back because " + e.getMessage(), e);
+      return notRolledBack(reason, e);
+    } catch (UnmappedRouteStateException e) {
+      return notRolledBack(reason, DriftDetectedException.unmapped(lastKnown, e));
+    } catch (LockLost e) {
+      return finish(Outcome.ABORTED, reason + "; did not roll back because " + e.getMessage(), cause);
     } catch (RuntimeException | Stop | InterruptedException e) {
+      if (e instanceof Stop s && s.drift) {
+        return finish(Outcome.ABORTED, reason + "; did not finish the rollback because " + s.getMessage(), s.getCause());
+      }
       if (e instanceof InterruptedException) {
         interrupted = true;
       }
-      lastReadVerified = false;
       try {
-        lastRead = backward.call("read after failed rollback", router::current);
+        backward.call("read after failed rollback", this::readRoute);
+      } catch (UnmappedRouteStateException unmapped) {
+        return notRolledBack(reason, DriftDetectedException.unmapped(lastKnown, unmapped));
       } catch (RuntimeException | InterruptedException readFailure) {
         LOG.debug("[{}] read after failed rollback failed too: {}", plan.name(), readFailure.toString());
       }
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      emit(new SwitchEvent.RollbackFailed(now(), plan.name(), why, Optional.ofNullable(lastRead)));
+      emit(new SwitchEvent.RollbackFailed(now(), plan.name(), why, traffic.split()));
       return finish(Outcome.ROLLBACK_FAILED, reason + "; rollback to " + rollbackTarget + " failed: " + why
           + ". Restore it by hand", e);
     }
@@ -553,7 +721,7 @@ final class PlanRunner {
   /** Rollback waits are not cut short by an interrupt: a rollback left half-done is worse than a late one. */
   private void sleepThroughInterrupts(Duration d) {
     try {
-      plan.time().sleep(d);
+      time.sleep(d);
     } catch (InterruptedException e) {
       interrupted = true;
     }
@@ -592,29 +760,85 @@ final class PlanRunner {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // router calls
+  // router calls and what they showed
 
   private TrafficSplit read(RetryingCaller caller, String what) throws Stop, InterruptedException {
-    TrafficSplit split = call(caller, what, router::current);
+    return call(caller, what, this::readRoute);
+  }
+
+  /** One {@code current()}, recorded as what the route holds (or as a failed read). */
+  private TrafficSplit readRoute() {
+    TrafficSplit split = recorded(router::current);
     if (split == null) {
-      throw Stop.rollback(router.routeId() + " returned no split from current(): the router is broken", null);
+      RouterException broken = RouterException.permanentFailure(router.routeId() + " returned no split from current(): the router is broken",
+          null);
+      readFailed(broken);
+      throw broken;
     }
-    lastRead = split;
-    lastReadVerified = false;
+    observe(split);
     return split;
   }
 
-  private <T> T call(RetryingCaller caller, String what, Supplier<T> call) throws Stop, InterruptedException {
+  /** Runs a router call that reads the route, recording an unmapped state or a failure as what was last seen. */
+  private <T> T recorded(Supplier<T> read) {
     try {
-      return caller.call(what, call);
-    } catch (DriftDetectedException e) {
-      throw drift(e);
-    } catch (PreflightException | InvalidConfigurationException e) {
-      throw Stop.abort(e.getMessage(), e);
+      return read.get();
+    } catch (UnmappedRouteStateException e) {
+      traffic = TrafficObservation.ofUnmapped(e.found(), now());
+      throw e;
     } catch (RuntimeException e) {
-      String retried = router.isTransient(e) ? " (still failing after " + (caller == forward ? plan.retry() : plan.rollbackRetry()).maxAttempts() + " attempts)" : "";
-      throw Stop.rollback(what + " failed" + retried + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+      readFailed(e);
+      throw e;
     }
+  }
+
+  private void observe(TrafficSplit split) {
+    traffic = TrafficObservation.ofSplit(split, now(), split.equals(verifiedSplit));
+    if (pendingWrite != null) {
+      if (split.equals(pendingWrite)) {
+        writeLanded(); // the write landed although its reply was an error
+      } else {
+        pendingWrite = null;
+      }
+    }
+  }
+
+  private void readFailed(RuntimeException e) {
+    traffic = traffic.failed(e.getMessage() == null ? e.toString() : e.getMessage(), now());
+  }
+
+  private <T> T call(RetryingCaller caller, String what, Supplier<T> call) throws Stop, InterruptedException {
+    T result;
+    try {
+      result = caller.call(what, call);
+    } catch (RuntimeException e) {
+      throw stopFor(caller, what, e);
+    }
+    // a router that caught an interrupt restores the flag: the interrupt is what happened
+    throwIfInterrupted("during " + what);
+    return result;
+  }
+
+  private Stop stopFor(RetryingCaller caller, String what, RuntimeException e) throws InterruptedException {
+    if (e instanceof DriftDetectedException d) {
+      return drift(d);
+    }
+    if (e instanceof UnmappedRouteStateException u) {
+      return drift(DriftDetectedException.unmapped(lastKnown, u));
+    }
+    if (Thread.interrupted()) {
+      InterruptedException interrupt = new InterruptedException("during " + what);
+      interrupt.initCause(e);
+      throw interrupt;
+    }
+    if (e instanceof LockLost) {
+      return Stop.abort(lockLostMessage(), null);
+    }
+    if (e instanceof PreflightException || e instanceof InvalidConfigurationException) {
+      return Stop.abort(e.getMessage(), e);
+    }
+    String retried = router.isTransient(e) ? " (still failing after " + (caller == forward ? plan.retry() : plan.rollbackRetry()).maxAttempts() + " attempts)" : "";
+    return Stop.rollback(what + " failed" + retried + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
   }
 
   private void onRetry(String operation, int attempt, Duration wait, Throwable failure) {
@@ -635,21 +859,25 @@ final class PlanRunner {
     b.cause = cause;
     b.snapshot = snapshot;
     b.target = target;
-    b.trafficNow = lastRead;
-    b.trafficNowVerified = lastReadVerified && lastRead != null;
+    b.traffic = traffic;
     b.stagesCompleted = stagesCompleted;
     b.stageCount = plan.schedule().size();
     b.failedStage = outcome == Outcome.COMPLETED ? 0 : currentStage;
     b.writes = writes;
+    b.writeAttempts = writeAttempts;
     b.startedAt = startedAt;
     b.finishedAt = finishedAt;
-    b.clientsFollowBy = b.trafficNowVerified && lastVerifiedAt != null && outcome != Outcome.ABORTED
-        ? lastVerifiedAt.plus(clientConvergence) : null;
+    boolean verified = traffic.kind() == TrafficObservation.Kind.SPLIT && traffic.isVerified();
+    b.clientsFollowBy = verified && lastVerifiedAt != null && outcome != Outcome.ABORTED ? lastVerifiedAt.plus(clientConvergence) : null;
     b.clientConvergence = clientConvergence;
     String summary = b.build().summary();
-    emit(new SwitchEvent.PlanFinished(finishedAt, plan.name(), outcome, Optional.ofNullable(lastRead), summary));
+    emit(new SwitchEvent.PlanFinished(finishedAt, plan.name(), outcome, traffic.split(), summary));
     b.timeline = List.copyOf(timeline);
     return b.build();
+  }
+
+  private void info(String message) {
+    emit(new SwitchEvent.Notice(now(), plan.name(), message, SwitchEvent.Notice.Level.INFO));
   }
 
   private void emit(SwitchEvent event) {
@@ -664,7 +892,7 @@ final class PlanRunner {
   }
 
   private Instant now() {
-    return plan.time().instant();
+    return time.instant();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -63,6 +63,7 @@ public final class SwitchPlan {
   private final RetryPolicy rollbackRetry;
   private final RouteLock lock;
   private final String owner;
+  private final boolean explicitOwner;
   private final List<SwitchListener> listeners;
   private final TimeSource time;
   private final boolean waitForClientConvergence;
@@ -107,6 +108,7 @@ public final class SwitchPlan {
     this.lock = Checks.notNull(b.lock, "lock");
     lock.validate(router.routeId());
     this.owner = b.owner != null ? Checks.notBlank(b.owner, "owner") : defaultOwner(name);
+    this.explicitOwner = b.owner != null;
     List<SwitchListener> ls = new ArrayList<>();
     if (b.defaultLogging) {
       ls.add(new Slf4jSwitchListener());
@@ -374,9 +376,20 @@ public final class SwitchPlan {
     return lock;
   }
 
-  /** @return this plan's identity in the route lock */
+  /**
+   * This plan's identity in the route lock: the one given to {@link Builder#owner(String)}, or by
+   * default {@code name@pid@host}, to which each execution adds a short random suffix (e.g. {@code
+   * blue->green@4242@build-7/3fa9c1}, see {@code SwitchEvent.LockAcquired}) so that no two executions
+   * share an identity, not even two plans with the default name in one JVM.
+   *
+   * @return the owner
+   */
   public String owner() {
     return owner;
+  }
+
+  boolean hasExplicitOwner() {
+    return explicitOwner;
   }
 
   /** @return listeners, the default SLF4J one first unless disabled */
@@ -571,7 +584,12 @@ public final class SwitchPlan {
       return this;
     }
 
-    /** @param owner this plan's identity in the lock, shown to a plan that finds it taken (default name@pid@host) @return this */
+    /**
+     * @param owner this plan's identity in the lock, shown to a plan that finds it taken (default
+     *     name@pid@host plus a short random suffix per execution); give a stable one to resume a
+     *     crashed plan's lock as its owner
+     * @return this
+     */
     public Builder owner(String owner) {
       this.owner = Checks.notNull(owner, "owner");
       return this;

@@ -14,7 +14,9 @@ import java.util.Optional;
  * if (!result.isSuccess()) {
  *   throw new IllegalStateException(result.summary());   // e.g. "ROLLED_BACK at stage 2/4 ...; traffic now blue=100 green=0 (verified)"
  * }
- * result.trafficNow();        // the split last read from the backend
+ * result.trafficNow();        // the split the last read returned, if that read succeeded and mapped to a split
+ * result.traffic();           // what was last read and when: a split, an unmapped state, or UNKNOWN with what was seen before
+ * result.writes();            // writes that reached the backend (result.writeAttempts(): calls, refused ones included)
  * result.clientsFollowBy();   // when clients can be expected to have moved (DNS TTL, stickiness)
  * result.timeline();          // every event, in order
  * }</pre>
@@ -28,12 +30,12 @@ public final class SwitchResult {
   private final Throwable cause;
   private final TrafficSplit snapshot;
   private final TrafficSplit target;
-  private final TrafficSplit trafficNow;
-  private final boolean trafficNowVerified;
+  private final TrafficObservation traffic;
   private final int stagesCompleted;
   private final int stageCount;
   private final int failedStage;
   private final int writes;
+  private final int writeAttempts;
   private final Instant startedAt;
   private final Instant finishedAt;
   private final Instant clientsFollowBy;
@@ -48,12 +50,12 @@ public final class SwitchResult {
     this.cause = b.cause;
     this.snapshot = b.snapshot;
     this.target = b.target;
-    this.trafficNow = b.trafficNow;
-    this.trafficNowVerified = b.trafficNowVerified;
+    this.traffic = b.traffic;
     this.stagesCompleted = b.stagesCompleted;
     this.stageCount = b.stageCount;
     this.failedStage = b.failedStage;
     this.writes = b.writes;
+    this.writeAttempts = b.writeAttempts;
     this.startedAt = b.startedAt;
     this.finishedAt = b.finishedAt;
     this.clientsFollowBy = b.clientsFollowBy;
@@ -101,14 +103,26 @@ public final class SwitchResult {
     return target;
   }
 
-  /** @return the split last read from the backend; empty only if no read succeeded or the route was left in a state that maps to no split */
+  /**
+   * The split the plan's last read of the route returned. Empty when that last read failed (then
+   * {@link #traffic()} is UNKNOWN and says what was seen before, and when), when it found a state no
+   * environment maps to, or when the plan never read the route: never a split older than a failed
+   * read.
+   *
+   * @return the split last read, if the last read returned one
+   */
   public Optional<TrafficSplit> trafficNow() {
-    return Optional.ofNullable(trafficNow);
+    return traffic.split();
   }
 
-  /** @return whether {@link #trafficNow()} was confirmed by the router's verification at the end */
+  /** @return whether {@link #trafficNow()} was confirmed by the router's verification (and no read since showed anything else) */
   public boolean isTrafficNowVerified() {
-    return trafficNowVerified;
+    return traffic.kind() == TrafficObservation.Kind.SPLIT && traffic.isVerified();
+  }
+
+  /** @return what the plan last read from the route and when, or why it could not */
+  public TrafficObservation traffic() {
+    return traffic;
   }
 
   /** @return how many stages completed their bake */
@@ -126,9 +140,20 @@ public final class SwitchResult {
     return failedStage > 0 ? Optional.of(failedStage) : Optional.empty();
   }
 
-  /** @return how many writes the plan made, rollback included */
+  /**
+   * Writes that reached the backend, rollback included: a write retried after a 503 counts once; a
+   * write the backend refused (the route still as it was) counts none; a failed attempt whose split
+   * later turned up on the backend (it landed, the reply was lost) counts.
+   *
+   * @return how many writes changed (or may have changed) the route
+   */
   public int writes() {
     return writes;
+  }
+
+  /** @return how many times the plan called the router to write, refused and retried attempts included */
+  public int writeAttempts() {
+    return writeAttempts;
   }
 
   /** @return when the plan started, on its clock */
@@ -176,27 +201,37 @@ public final class SwitchResult {
     return timeline.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  /** @return one line: the outcome, why, and where traffic is now */
+  /** @return one line: the outcome, why, what reached the backend, and where traffic is now */
   public String summary() {
     StringBuilder sb = new StringBuilder(outcome.name());
+    String at = failedStage > 0 ? " at stage " + failedStage + "/" + stageCount : "";
     switch (outcome) {
       case COMPLETED -> sb.append(": ").append(reason);
-      case ROLLED_BACK -> sb.append(failedStage > 0 ? " at stage " + failedStage + "/" + stageCount : "").append(": ").append(reason);
-      case ROLLBACK_FAILED -> sb.append(failedStage > 0 ? " at stage " + failedStage + "/" + stageCount : "").append(": ").append(reason);
-      case ABORTED -> sb.append(writes == 0 ? " before any write" : "").append(": ").append(reason);
+      case ROLLED_BACK, ROLLBACK_FAILED -> sb.append(at).append(": ").append(reason);
+      case ABORTED -> sb.append(writeAttempts == 0 ? " before any write" : "").append(": ").append(reason);
       default -> throw new IllegalStateException(outcome.name());
     }
-    if (trafficNow != null) {
-      sb.append("; traffic now ").append(trafficNow).append(trafficNowVerified ? " (verified)" : " (last read, not verified)");
-    } else if (writes == 0) {
-      sb.append("; traffic now UNKNOWN (it could not be read; this plan wrote nothing, so it is where it was)");
-    } else {
-      sb.append("; traffic now UNKNOWN (no read gave a split)");
+    if (outcome != Outcome.COMPLETED && writeAttempts > 0) {
+      sb.append("; ").append(writesInWords(writes, writeAttempts)).append(" reached the backend");
+    }
+    sb.append("; traffic ").append(traffic.describe());
+    if (traffic.kind() == TrafficObservation.Kind.UNKNOWN && writes == 0) {
+      sb.append("; this plan changed nothing, so it is where it was");
     }
     if (clientsFollowBy != null && !clientConvergence.isZero()) {
       sb.append("; clients follow by ").append(clientsFollowBy);
     }
     return sb.toString();
+  }
+
+  /**
+   * @param writes writes that reached the backend
+   * @param attempts calls to write
+   * @return e.g. "1 write (2 attempts)", "2 writes", "no write (1 attempt)"
+   */
+  static String writesInWords(int writes, int attempts) {
+    String w = writes == 0 ? "no write" : writes + " write" + (writes == 1 ? "" : "s");
+    return attempts == writes ? w : w + " (" + attempts + " attempt" + (attempts == 1 ? "" : "s") + ")";
   }
 
   @Override
@@ -216,12 +251,12 @@ public final class SwitchResult {
     Throwable cause;
     TrafficSplit snapshot;
     TrafficSplit target;
-    TrafficSplit trafficNow;
-    boolean trafficNowVerified;
+    TrafficObservation traffic = TrafficObservation.notRead();
     int stagesCompleted;
     int stageCount;
     int failedStage;
     int writes;
+    int writeAttempts;
     Instant startedAt;
     Instant finishedAt;
     Instant clientsFollowBy;

@@ -9,6 +9,7 @@ import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.Sleeper;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.Verification;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
  *
  * <p>It counts every backend call, logs every write, and injects failures on demand: failing reads,
  * failing writes (optionally after the write landed, like a timeout after commit), verifications
- * that stay PENDING, a failing preflight, a concurrent writer, and latency.
+ * that stay PENDING, a failing preflight or a target not ready yet, a concurrent writer (to another
+ * split or to a state no environment maps to), and latency.
  *
  * <pre>{@code
  * InMemoryRouter router = InMemoryRouter.builder().environments(blue, green).build(); // blue=100 green=0
@@ -61,6 +63,7 @@ public final class InMemoryRouter implements Router {
 
   private final Object lock = new Object();
   private TrafficSplit split;
+  private String unmappedState;
   private final List<TrafficSplit> writes = new ArrayList<>();
   private final List<Fault> faults = new ArrayList<>();
   private int reads;
@@ -69,6 +72,8 @@ public final class InMemoryRouter implements Router {
   private int pendingVerifies;
   private int pendingAfterWrite;
   private String preflightFailure;
+  private String notReadyMessage;
+  private int notReadyPreflights;
   private final List<String> notices = new ArrayList<>();
   private Duration clientConvergence = Duration.ZERO;
 
@@ -107,8 +112,16 @@ public final class InMemoryRouter implements Router {
     backendCall(Call.READ, null);
     synchronized (lock) {
       reads++;
-      return split;
+      return mappedSplit();
     }
+  }
+
+  /** @return the split in place; throws when another writer left a state no environment maps to */
+  private TrafficSplit mappedSplit() {
+    if (unmappedState != null) {
+      throw new UnmappedRouteStateException(routeId, unmappedState, "map it to an environment or put the route back by hand");
+    }
+    return split;
   }
 
   @Override
@@ -122,6 +135,7 @@ public final class InMemoryRouter implements Router {
       if (fault != null && !fault.landFirst) {
         throw fault.failure.get();
       }
+      mappedSplit(); // a real router reads before it writes, and finds the unmapped state
       if (!split.equals(ordered)) {
         split = ordered;
         writes.add(ordered);
@@ -142,7 +156,7 @@ public final class InMemoryRouter implements Router {
         pendingVerifies--;
         return Verification.pending("in-memory change still propagating (" + (pendingVerifies + 1) + " more polls)");
       }
-      return Verification.compare(expected, split);
+      return Verification.compare(expected, mappedSplit());
     }
   }
 
@@ -153,6 +167,10 @@ public final class InMemoryRouter implements Router {
     synchronized (lock) {
       if (preflightFailure != null) {
         throw new PreflightException(preflightFailure);
+      }
+      if (notReadyPreflights > 0) {
+        notReadyPreflights--;
+        throw PreflightException.notReady(notReadyMessage);
       }
       PreflightReport.Builder b = PreflightReport.builder().clientConvergence(clientConvergence);
       notices.forEach(b::notice);
@@ -276,6 +294,22 @@ public final class InMemoryRouter implements Router {
   }
 
   /**
+   * The target is not ready yet: the next {@code preflights} preflights throw {@link
+   * PreflightException#notReady(String)}, then it is ready.
+   *
+   * @param preflights how many preflights find it not ready
+   * @param message what is not ready
+   * @return this router
+   */
+  public InMemoryRouter notReadyFor(int preflights, String message) {
+    synchronized (lock) {
+      notReadyPreflights = preflights;
+      notReadyMessage = Objects.requireNonNull(message, "message");
+    }
+    return this;
+  }
+
+  /**
    * @param notice a preflight notice to report
    * @return this router
    */
@@ -306,15 +340,36 @@ public final class InMemoryRouter implements Router {
     validate(newSplit);
     synchronized (lock) {
       split = newSplit.orderedAs(environments);
+      unmappedState = null;
+    }
+  }
+
+  /**
+   * Another writer puts the route in a state no environment maps to: {@link #current()}, {@link
+   * #verify(TrafficSplit)} and {@link #apply(TrafficSplit)} throw {@link
+   * UnmappedRouteStateException} naming {@code state} until {@link #changeExternally(TrafficSplit)}.
+   *
+   * @param state the state in the backend's terms, e.g. {@code "backend red=100"}
+   */
+  public void changeExternallyToUnmapped(String state) {
+    synchronized (lock) {
+      unmappedState = Objects.requireNonNull(state, "state");
     }
   }
 
   // ------------------------------------------------------------------ observation
 
-  /** @return the split in place, without counting a read */
+  /** @return the split in place (the last mapped one if the route holds an unmapped state), without counting a read */
   public TrafficSplit peek() {
     synchronized (lock) {
       return split;
+    }
+  }
+
+  /** @return the unmapped state another writer left, if any, without counting a read */
+  public java.util.Optional<String> peekUnmapped() {
+    synchronized (lock) {
+      return java.util.Optional.ofNullable(unmappedState);
     }
   }
 

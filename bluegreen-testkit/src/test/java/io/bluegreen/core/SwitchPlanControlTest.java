@@ -231,7 +231,9 @@ class SwitchPlanControlTest {
     SwitchResult r = f.plan().build().execute();
     assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
     assertThat(r.trafficNow()).isEmpty();
-    assertThat(r.summary()).contains("a state no environment maps to (selector version=canary)").contains("traffic now UNKNOWN");
+    assertThat(r.summary()).contains("a state no environment maps to (selector version=canary)")
+        .contains("traffic now in a state no environment maps to (selector version=canary)");
+    assertThat(r.traffic().unmappedState()).contains("selector version=canary");
   }
 
   @Test

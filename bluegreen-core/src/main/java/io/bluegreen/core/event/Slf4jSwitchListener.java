@@ -6,8 +6,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The default listener: one readable line per event on the {@code io.bluegreen.switch} logger, so a
- * pipeline log reads like a progress report. Failures and rollbacks log at WARN/ERROR; routine gate
- * checks that pass log at DEBUG.
+ * pipeline log reads like a progress report. Failures and rollbacks log at WARN/ERROR; notices at
+ * their level (the engine's information at INFO, a router's warnings at WARN); routine gate checks
+ * that pass log at DEBUG.
  *
  * <pre>{@code
  * [checkout-2.0] stage 2/4 applied: blue=75 green=25
@@ -43,7 +44,11 @@ public final class Slf4jSwitchListener implements SwitchListener {
     } else if (event instanceof SwitchEvent.SnapshotTaken e) {
       log.info("{}traffic before the switch: {}", p, e.split());
     } else if (event instanceof SwitchEvent.Notice e) {
-      log.warn("{}{}", p, e.message());
+      if (e.level() == SwitchEvent.Notice.Level.INFO) {
+        log.info("{}{}", p, e.message());
+      } else {
+        log.warn("{}{}", p, e.message());
+      }
     } else if (event instanceof SwitchEvent.PreflightPassed e) {
       log.info("{}preflight passed for {}{}", p, e.target(),
           e.clientConvergence().isZero() ? "" : "; clients may take " + e.clientConvergence() + " to follow a change");
@@ -72,7 +77,11 @@ public final class Slf4jSwitchListener implements SwitchListener {
     } else if (event instanceof SwitchEvent.RetryScheduled e) {
       log.warn("{}{} failed (attempt {}): {}; retrying in {}ms", p, e.operation(), e.attempt(), e.error(), e.backoff().toMillis());
     } else if (event instanceof SwitchEvent.DriftDetected e) {
-      log.error("{}route changed by someone else: expected {} but found {}; stopping", p, e.expected(), e.found());
+      if (e.expected() == null) {
+        log.error("{}route holds {}; stopping without writing", p, e.found());
+      } else {
+        log.error("{}route changed by someone else: expected {} but found {}; stopping", p, e.expected(), e.found());
+      }
     } else if (event instanceof SwitchEvent.RollbackStarted e) {
       log.warn("{}ROLLING BACK to {}: {}", p, e.target(), e.reason());
     } else if (event instanceof SwitchEvent.RollbackCompleted e) {

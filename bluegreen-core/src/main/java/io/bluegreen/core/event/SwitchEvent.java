@@ -89,13 +89,39 @@ public sealed interface SwitchEvent {
   }
 
   /**
-   * Something the operator should know (from a router's preflight, or the engine: e.g. resuming).
+   * Something the operator should know: a warning from a router's preflight, or information from the
+   * engine (resuming, nothing to write, a longer final bake, waiting for the target to become ready).
    *
    * @param at when
    * @param plan plan name
    * @param message the notice
+   * @param level how loud: INFO for information, WARN for something that may need attention
    */
-  record Notice(Instant at, String plan, String message) implements SwitchEvent {
+  record Notice(Instant at, String plan, String message, Level level) implements SwitchEvent {
+
+    /** How loud a notice is. */
+    public enum Level {
+      /** Information: nothing to do. */
+      INFO,
+      /** A warning: something may need attention. */
+      WARN
+    }
+
+    /** A null level is a warning. */
+    public Notice {
+      level = level == null ? Level.WARN : level;
+    }
+
+    /**
+     * A warning (a router preflight's notices are warnings).
+     *
+     * @param at when
+     * @param plan plan name
+     * @param message the notice
+     */
+    public Notice(Instant at, String plan, String message) {
+      this(at, plan, message, Level.WARN);
+    }
   }
 
   /**
@@ -208,11 +234,12 @@ public sealed interface SwitchEvent {
   }
 
   /**
-   * Someone else changed the route; the plan stops without fighting.
+   * Someone else changed the route (to another split, or to a state no environment maps to); the
+   * plan stops without fighting.
    *
    * @param at when
    * @param plan plan name
-   * @param expected what this plan last wrote or found
+   * @param expected what this plan last wrote or found; null when the route was found so at the plan's first read
    * @param actual the split the backend holds, if its state maps to one
    * @param found what the backend holds, described
    */
