@@ -7,6 +7,7 @@ import io.bluegreen.core.PreflightReport;
 import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.bluegreen.k8s.internal.KubeNames;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -56,6 +57,10 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>Managed rules: every rule with a backendRef to an environment's Service, or only the rules
  *       named with {@link Builder#rule(String)}. All managed rules must hold the same split.</li>
+ *   <li>{@link #current()} throws an {@link UnmappedRouteStateException} describing the weights when
+ *       the route holds a state no environment maps to (all weight on another Service, e.g. {@code
+ *       weights app-red=100 docs=1}; no weight at all; managed rules that disagree); a plan reports it
+ *       as drift.</li>
  *   <li>{@link #apply(TrafficSplit)} checks that every environment whose weight grows has an existing
  *       Service with a ready endpoint, then writes one update carrying the resourceVersion it read;
  *       conflicts are handled as in every router of this module.</li>
@@ -157,8 +162,8 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
       }
     }
     if (found.isEmpty()) {
-      throw RouterException.permanentFailure(object() + " has no rule with a backendRef to " + String.join(" or ", serviceNames())
-          + ": add a backendRef to the live environment's Service, or fix the router's service mapping", null);
+      throw new UnmappedRouteStateException(object(), "weights " + allWeights(rules), "no rule has a backendRef to "
+          + String.join(" or ", serviceNames()) + ": add a backendRef to the live environment's Service, or fix the router's service mapping");
     }
     return found;
   }
@@ -206,21 +211,28 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
       total += w;
     }
     if (total == 0) {
-      throw RouterException.permanentFailure(object() + " " + managed.label() + " gives no environment any weight ("
-          + describeWeights(refs) + "): give the live environment's backendRef a weight", null);
+      throw new UnmappedRouteStateException(object(), "weights " + allWeights(List.of(managed.rule())) + " in " + managed.label(),
+          "no environment has any weight: give the live environment's backendRef a weight");
     }
     TrafficSplit.Builder split = TrafficSplit.builder();
     for (Environment e : environments()) {
       HTTPBackendRef ref = refs.get(e);
       long w = ref == null ? 0 : weightOf(ref);
       if (w * 100 % total != 0) {
-        throw RouterException.permanentFailure(object() + " " + managed.label() + " has weights " + describeWeights(refs)
-            + ", which are not whole percents of their sum " + total + ": set weights that are percents summing to 100"
-            + " (this router writes them that way) before switching", null);
+        throw new UnmappedRouteStateException(object(), "weights " + describeWeights(refs) + " in " + managed.label(),
+            "they are not whole percents of their sum " + total + ": set weights that are percents summing to 100"
+            + " (this router writes them that way) before switching");
       }
       split.put(e, (int) (w * 100 / total));
     }
     return split.build();
+  }
+
+  /** @return every backendRef's weight in {@code rules}, e.g. "app-red=100 docs=1" */
+  private static String allWeights(List<HTTPRouteRule> rules) {
+    String all = rules.stream().flatMap(r -> r.getBackendRefs().stream()).map(r -> r.getName() + "=" + weightOf(r))
+        .collect(Collectors.joining(" "));
+    return all.isEmpty() ? "(no backendRefs)" : all;
   }
 
   private String describeWeights(Map<Environment, HTTPBackendRef> refs) {
@@ -238,8 +250,8 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
         first = s;
         firstRule = managed;
       } else if (!first.equals(s)) {
-        throw RouterException.permanentFailure(object() + " holds different splits in its managed rules (" + firstRule.label() + ": "
-            + first + ", " + managed.label() + ": " + s + "): make them equal by hand, or manage one rule with rule(...)", null);
+        throw new UnmappedRouteStateException(object(), "different splits in its managed rules (" + firstRule.label() + ": "
+            + first + ", " + managed.label() + ": " + s + ")", "make them equal by hand, or manage one rule with rule(...)");
       }
     }
     return first;
@@ -294,7 +306,7 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
   }
 
   @Override
-  Optional<String> notReady(HTTPRoute route, Environment environment) {
+  Optional<NotReady> notReady(HTTPRoute route, Environment environment) {
     return ServiceReadiness.problem(client, namespace, services.get(environment), environment);
   }
 

@@ -6,6 +6,7 @@ import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.bluegreen.k8s.internal.KubeNames;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
@@ -44,7 +45,9 @@ import java.util.stream.Collectors;
  *   <li>Managed backends: by default every path whose backend is one of the environments' Services, and
  *       the Ingress's {@code defaultBackend} if it is one of them; with {@link Builder#path(String, String)}
  *       (and {@link Builder#defaultBackend()}) only those. All managed backends must point at the same
- *       environment, else {@link #current()} fails naming them.</li>
+ *       environment, else {@link #current()} throws an {@link UnmappedRouteStateException} naming them
+ *       (as it does when no backend points at an environment's Service: e.g. {@code backends
+ *       shop.example.com/ -> app-red, ...}); a plan reports it as drift.</li>
  *   <li>{@link #apply(TrafficSplit)} checks that the target Service exists and has a ready endpoint
  *       (EndpointSlices, falling back to ready Pods for a Service without slices), then writes one
  *       update carrying the resourceVersion it read; conflicts are handled as in every router of this
@@ -165,30 +168,54 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
   TrafficSplit splitOf(Ingress ingress) {
     List<Managed> managed = managed(ingress);
     if (managed.isEmpty()) {
-      throw RouterException.permanentFailure(object() + " has no backend pointing at " + String.join(" or ", serviceNames())
-          + ": point a path at the live environment's Service, or fix the router's service mapping", null);
+      throw new UnmappedRouteStateException(object(), "backends " + backends(ingress), "none points at "
+          + String.join(" or ", serviceNames()) + ": point a path at the live environment's Service, or fix the router's service mapping");
     }
     Map<Environment, List<String>> byEnvironment = new LinkedHashMap<>();
     for (Managed m : managed) {
       String service = m.backend().getService() == null ? null : m.backend().getService().getName();
       Environment env = environmentOfService(service);
       if (env == null) {
-        throw RouterException.permanentFailure(object() + " sends " + m.where() + " to "
-            + (service == null ? "a non-Service backend" : "Service " + service) + ", which is none of the environments' Services ("
-            + String.join(", ", serviceNames()) + "): point it at one of them or remove it from path(...)", null);
+        throw new UnmappedRouteStateException(object(), "backend " + m.where() + " -> " + (service == null ? "a non-Service backend" : service),
+            "that is none of the environments' Services (" + String.join(", ", serviceNames())
+            + "): point it at one of them or remove it from path(...)");
       }
       byEnvironment.computeIfAbsent(env, e -> new ArrayList<>()).add(m.where());
     }
     if (byEnvironment.size() > 1) {
-      throw RouterException.permanentFailure(object() + " sends its managed paths to different environments ("
+      throw new UnmappedRouteStateException(object(), "managed paths on different Services ("
           + byEnvironment.entrySet().stream().map(e -> services.get(e.getKey()) + ": " + String.join(" ", e.getValue()))
               .collect(Collectors.joining("; "))
-          + "): an atomic switch needs them all on one environment; fix the Ingress by hand or select paths with path(...)", null);
+          + ")", "an atomic switch needs them all on one environment; fix the Ingress by hand or select paths with path(...)");
     }
     Environment live = byEnvironment.keySet().iterator().next();
     List<Environment> others = new ArrayList<>(environments());
     others.remove(live);
     return TrafficSplit.allTo(live, others.toArray(new Environment[0])).orderedAs(environments());
+  }
+
+  /** @return every backend of the Ingress, e.g. "shop.example.com/ -> app-red, shop.example.com/static -> static-files" */
+  private static String backends(Ingress ingress) {
+    List<String> all = new ArrayList<>();
+    if (ingress.getSpec() == null) {
+      return "(none)";
+    }
+    IngressBackend def = ingress.getSpec().getDefaultBackend();
+    if (def != null) {
+      all.add(DEFAULT_BACKEND + " -> " + serviceName(def));
+    }
+    for (IngressRule rule : ingress.getSpec().getRules()) {
+      if (rule.getHttp() != null) {
+        for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+          all.add(location(rule.getHost(), path.getPath()) + " -> " + (path.getBackend() == null ? "none" : serviceName(path.getBackend())));
+        }
+      }
+    }
+    return all.isEmpty() ? "(none)" : String.join(", ", all);
+  }
+
+  private static String serviceName(IngressBackend backend) {
+    return backend.getService() == null ? "a non-Service backend" : backend.getService().getName();
   }
 
   private Environment environmentOfService(String service) {
@@ -225,7 +252,7 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
   }
 
   @Override
-  Optional<String> notReady(Ingress ingress, Environment environment) {
+  Optional<NotReady> notReady(Ingress ingress, Environment environment) {
     return ServiceReadiness.problem(client, namespace, services.get(environment), environment);
   }
 

@@ -8,6 +8,7 @@ import io.bluegreen.core.Router;
 import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.Verification;
 import io.bluegreen.k8s.internal.AccessReview;
 import io.bluegreen.k8s.internal.KubeCalls;
@@ -73,7 +74,8 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
   /**
    * @param object the object
    * @return the split it expresses
-   * @throws RouterException (permanent) if it expresses none, saying what was found
+   * @throws UnmappedRouteStateException if it holds a state no environment maps to (describing it)
+   * @throws RouterException (permanent) if it cannot be read as a route at all, saying what was found
    */
   abstract TrafficSplit splitOf(T object);
 
@@ -100,11 +102,21 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
   }
 
   /**
+   * Why an environment cannot take traffic.
+   *
+   * @param message what is wrong and what to do
+   * @param mayBecomeReady true when it exists but has no ready endpoint yet (a plan may wait within its
+   *     gate grace); false when something is missing (waiting does not help)
+   */
+  record NotReady(String message, boolean mayBecomeReady) {
+  }
+
+  /**
    * @param object the object as read
    * @param environment an environment about to receive (more) traffic
    * @return why it cannot take traffic, or empty if it has at least one ready endpoint
    */
-  abstract Optional<String> notReady(T object, Environment environment);
+  abstract Optional<NotReady> notReady(T object, Environment environment);
 
   /**
    * @param object the object as read
@@ -157,9 +169,9 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     }
     for (Environment e : environments) {
       if (wanted.weightOf(e) > now.weightOf(e)) {
-        Optional<String> problem = notReady(read, e);
+        Optional<NotReady> problem = notReady(read, e);
         if (problem.isPresent()) {
-          throw RouterException.permanentFailure("refusing to write " + wanted + " to " + object() + ": " + problem.get(), null);
+          throw RouterException.permanentFailure("refusing to write " + wanted + " to " + object() + ": " + problem.get().message(), null);
         }
       }
     }
@@ -212,9 +224,10 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
       throw new PreflightException("cannot switch " + object() + ": " + forbidden.get() + "; nothing was written");
     }
     for (Environment e : target.receiving()) {
-      Optional<String> problem = notReady(object, e);
+      Optional<NotReady> problem = notReady(object, e);
       if (problem.isPresent()) {
-        throw new PreflightException(problem.get() + "; nothing was written");
+        String message = problem.get().message() + "; nothing was written";
+        throw problem.get().mayBecomeReady() ? PreflightException.notReady(message) : new PreflightException(message);
       }
     }
     try {
@@ -269,6 +282,8 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     TrafficSplit actual;
     try {
       actual = splitOf(fresh);
+    } catch (UnmappedRouteStateException unmapped) {
+      return new DriftDetectedException(expected, unmapped.found(), what);
     } catch (RouterException unreadable) {
       return new DriftDetectedException(expected, unreadable.getMessage(), what);
     }

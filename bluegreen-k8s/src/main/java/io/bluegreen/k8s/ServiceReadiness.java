@@ -10,15 +10,16 @@ final class ServiceReadiness {
   private ServiceReadiness() {
   }
 
-  static Optional<String> problem(KubernetesClient client, String namespace, String service, Environment environment) {
+  static Optional<KubernetesObjectRouter.NotReady> problem(KubernetesClient client, String namespace, String service,
+      Environment environment) {
     ReadyEndpoints.Count count = ReadyEndpoints.forService(client, namespace, service);
     String object = "Service " + namespace + "/" + service + " (environment " + environment.name() + ")";
     if (!count.serviceFound()) {
-      return Optional.of(object + " not found: create it or fix the router's service mapping");
+      return Optional.of(new KubernetesObjectRouter.NotReady(object + " not found: create it or fix the router's service mapping", false));
     }
     if (count.ready() == 0) {
-      return Optional.of(object + " has no ready endpoint (" + count.describe() + "): wait for " + environment.name()
-          + " to become ready before switching");
+      return Optional.of(new KubernetesObjectRouter.NotReady(object + " has no ready endpoint (" + count.describe() + "): wait for "
+          + environment.name() + " to become ready before switching", true));
     }
     return Optional.empty();
   }

@@ -4,8 +4,8 @@ import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.RouterCapabilities;
-import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.bluegreen.k8s.internal.KubeNames;
 import io.bluegreen.k8s.internal.ReadyEndpoints;
@@ -36,15 +36,17 @@ import java.util.stream.Collectors;
  *
  * <h2>Behaviour</h2>
  * <ul>
- *   <li>{@link #current()} reads the Service; a selector value that no environment maps to is an error
- *       naming the value (the router never guesses a split).</li>
+ *   <li>{@link #current()} reads the Service; a selector value that no environment maps to (or a
+ *       selector without the key) is an {@link UnmappedRouteStateException} naming it, e.g. {@code
+ *       selector version=red} (the router never guesses a split; a plan reports it as drift).</li>
  *   <li>{@link #apply(TrafficSplit)} reads the Service, and, if the selector must change, checks that
  *       the new selector matches at least one ready Pod, then writes one update carrying the
  *       resourceVersion it read. A conflict (HTTP 409) is re-read: if the selector changed, a
  *       {@link io.bluegreen.core.DriftDetectedException} stops the plan; if only other fields
  *       changed, the write is repeated once on the fresh version.</li>
  *   <li>{@link #preflight(TrafficSplit)} (read-only) fails if the Service is missing or the target
- *       selector matches no ready Pod. Readiness is counted on Pods (Ready condition, not being
+ *       selector matches no ready Pod (then as {@linkplain io.bluegreen.core.PreflightException#isNotReady()
+ *       not ready yet}: a plan checks again within its gate grace). Readiness is counted on Pods (Ready condition, not being
  *       deleted): the EndpointSlices of the Service only show what it selects now, not what the new
  *       selector would select.</li>
  * </ul>
@@ -116,14 +118,14 @@ public final class ServiceSelectorRouter extends KubernetesObjectRouter<Service>
   TrafficSplit splitOf(Service service) {
     Map<String, String> selector = selectorOf(service);
     if (selector.isEmpty()) {
-      throw RouterException.permanentFailure(object() + " has no selector: add one (e.g. app=myapp," + selectorKey + "="
-          + labelValues.get(environments().get(0)) + ") or use a router for Services without selectors", null);
+      throw new UnmappedRouteStateException(object(), "no selector", "add one (e.g. app=myapp," + selectorKey + "="
+          + labelValues.get(environments().get(0)) + ") or use a router for Services without selectors");
     }
     String value = selector.get(selectorKey);
     if (value == null) {
-      throw RouterException.permanentFailure(object() + " selects " + ReadyEndpoints.describe(selector) + ", without the key "
-          + selectorKey + ": add " + selectorKey + "=<label value of the live environment> to its selector, or configure"
-          + " selectorKey(...) to the key that names the environment", null);
+      throw new UnmappedRouteStateException(object(), "selector " + ReadyEndpoints.describe(selector) + " without " + selectorKey,
+          "add " + selectorKey + "=<label value of the live environment> to its selector, or configure selectorKey(...) to the key"
+          + " that names the environment");
     }
     for (Environment e : environments()) {
       if (labelValues.get(e).equals(value)) {
@@ -132,9 +134,9 @@ public final class ServiceSelectorRouter extends KubernetesObjectRouter<Service>
         return TrafficSplit.allTo(e, others.toArray(new Environment[0])).orderedAs(environments());
       }
     }
-    throw RouterException.permanentFailure(object() + " selects " + selectorKey + "=" + value
-        + ", which is none of the mapped environments (" + mapping() + "): map that value to an environment"
-        + " with environment(env, \"" + value + "\") or put the selector back to one of them by hand", null);
+    throw new UnmappedRouteStateException(object(), "selector " + selectorKey + "=" + value, "it is none of the mapped environments ("
+        + mapping() + "): map that value to an environment with environment(env, \"" + value + "\") or put the selector back to"
+        + " one of them by hand");
   }
 
   @Override
@@ -158,7 +160,7 @@ public final class ServiceSelectorRouter extends KubernetesObjectRouter<Service>
   }
 
   @Override
-  Optional<String> notReady(Service service, Environment environment) {
+  Optional<NotReady> notReady(Service service, Environment environment) {
     Map<String, String> selector = new LinkedHashMap<>(selectorOf(service));
     selector.put(selectorKey, labelValues.get(environment));
     ReadyEndpoints.Count count = ReadyEndpoints.forSelector(client, namespace, selector);
@@ -167,12 +169,12 @@ public final class ServiceSelectorRouter extends KubernetesObjectRouter<Service>
     }
     String shown = ReadyEndpoints.describe(selector);
     if (count.total() == 0) {
-      return Optional.of(object() + " would select " + shown + " for environment " + environment.name()
+      return Optional.of(new NotReady(object() + " would select " + shown + " for environment " + environment.name()
           + ", but no Pod in namespace " + namespace + " has those labels: deploy " + environment.name()
-          + " (with labels " + shown + ") and wait for it to become ready before switching");
+          + " (with labels " + shown + ") and wait for it to become ready before switching", true));
     }
-    return Optional.of(object() + " would select " + shown + " for environment " + environment.name() + ", but none of the "
-        + count.total() + " Pods with those labels is ready: wait for " + environment.name() + " to become ready before switching");
+    return Optional.of(new NotReady(object() + " would select " + shown + " for environment " + environment.name() + ", but none of the "
+        + count.total() + " Pods with those labels is ready: wait for " + environment.name() + " to become ready before switching", true));
   }
 
   private static Map<String, String> selectorOf(Service service) {

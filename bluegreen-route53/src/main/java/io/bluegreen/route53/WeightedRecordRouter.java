@@ -4,6 +4,7 @@ import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.PreflightReport;
 import io.bluegreen.core.Router;
 import io.bluegreen.core.RouterCapabilities;
@@ -144,7 +145,8 @@ public final class WeightedRecordRouter implements Router {
   }
 
   /** Every group as read, or the problems found. */
-  private record Reading(List<Observed> groups, List<String> problems) {
+  /** What was read: groups that map to a split, problems, and states no environment maps to (a subset of the problems, described). */
+  private record Reading(List<Observed> groups, List<String> problems, List<String> unmapped) {
   }
 
   private WeightedRecordRouter(Builder b) {
@@ -270,6 +272,7 @@ public final class WeightedRecordRouter implements Router {
     Map<Key, List<ResourceRecordSet>> raw = RecordReader.read(route53, zoneId, expectedCounts);
     List<Observed> groups = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    List<String> unmapped = new ArrayList<>();
     for (var entry : byKey.entrySet()) {
       WeightedRecord record = entry.getValue();
       Map<String, ResourceRecordSet> bySetId = new LinkedHashMap<>();
@@ -299,6 +302,7 @@ public final class WeightedRecordRouter implements Router {
           problems.add(entry.getKey() + " also has record \"" + other.setIdentifier() + "\""
               + (other.weight() == null ? " that is not weighted" : " with weight " + other.weight())
               + ", which no environment maps, so the split cannot be known: map it to an environment or set its weight to 0");
+          unmapped.add(entry.getKey() + " weights " + weightsOf(raw.getOrDefault(entry.getKey(), List.of())));
         }
       }
       if (problems.size() > before) {
@@ -310,7 +314,7 @@ public final class WeightedRecordRouter implements Router {
         remember(entry.getKey(), split, weights);
       }
     }
-    return new Reading(groups, problems);
+    return new Reading(groups, problems, unmapped.stream().distinct().toList());
   }
 
   private void remember(Key key, TrafficSplit split, Map<Environment, Long> weights) {
@@ -328,9 +332,19 @@ public final class WeightedRecordRouter implements Router {
 
   private Reading requireOk(Reading reading) {
     if (!reading.problems().isEmpty()) {
+      if (reading.unmapped().size() == reading.problems().size()) {
+        // every problem is traffic on records no environment maps: a state, not a broken configuration
+        throw new UnmappedRouteStateException(routeId, String.join("; ", reading.unmapped()), describeProblems(reading.problems()));
+      }
       throw RouterException.permanentFailure(describeProblems(reading.problems()), null);
     }
     return reading;
+  }
+
+  /** @return the weight of every record of a group by SetIdentifier, e.g. "api-blue=0 api-green=0 api-red=100" */
+  private static String weightsOf(List<ResourceRecordSet> records) {
+    return records.stream().map(r -> (r.setIdentifier() == null ? "(no SetIdentifier)" : r.setIdentifier()) + "="
+        + (r.weight() == null ? "unweighted" : String.valueOf(r.weight()))).collect(Collectors.joining(" "));
   }
 
   private String describeProblems(List<String> problems) {
@@ -525,8 +539,13 @@ public final class WeightedRecordRouter implements Router {
       throw preflightFailure(e);
     }
     problems.addAll(reading.problems());
+    List<String> notHealthyYet = new ArrayList<>();
     if (checkTargetHealth) {
-      problems.addAll(checkHealth(target, reading.groups()));
+      problems.addAll(checkHealth(target, reading.groups(), notHealthyYet));
+    }
+    if (!problems.isEmpty() && problems.size() == notHealthyYet.size()) {
+      // only endpoints that are not healthy yet: a plan checks again within its gate grace
+      throw PreflightException.notReady("preflight of " + describeProblems(problems) + ". Nothing was written.");
     }
     if (!problems.isEmpty()) {
       throw new PreflightException("preflight of " + describeProblems(problems) + ". Nothing was written.");
@@ -555,7 +574,12 @@ public final class WeightedRecordRouter implements Router {
     return new PreflightException("preflight of " + routeId + " could not read what it must check: " + e.getMessage(), e);
   }
 
-  private List<String> checkHealth(TrafficSplit target, List<Observed> groups) {
+  /**
+   * @param notHealthyYet where to add (also) the problems that waiting may fix: no checker has
+   *     reported yet, or too few report healthy
+   * @return every problem
+   */
+  private List<String> checkHealth(TrafficSplit target, List<Observed> groups, List<String> notHealthyYet) {
     Map<String, List<String>> users = new LinkedHashMap<>();
     for (Environment e : target.receiving()) {
       for (Observed o : groups) {
@@ -589,9 +613,11 @@ public final class WeightedRecordRouter implements Router {
       if (verdict.total() == 0) {
         problems.add(who + " would receive traffic but no Route 53 health checker has reported on its health check " + id
             + " yet: wait for the first checks, or build the router with checkTargetHealth(false)");
+        notHealthyYet.add(problems.get(problems.size() - 1));
       } else if (!verdict.isHealthy(healthyCheckerShare)) {
         problems.add(who + " would receive traffic but " + verdict.describe() + ", not more than "
             + Math.round(healthyCheckerShare * 100) + "%: make that endpoint healthy before switching");
+        notHealthyYet.add(problems.get(problems.size() - 1));
       }
     }
     return problems;

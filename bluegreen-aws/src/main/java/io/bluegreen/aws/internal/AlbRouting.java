@@ -4,6 +4,7 @@ import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.PreflightReport;
 import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
@@ -258,6 +259,8 @@ public final class AlbRouting {
       forward = ForwardActions.find(read.actions(), where);
       ForwardActions.split(forward, environmentsByArn, environments, where);
       ForwardActions.rebuild(read.actions(), forward, target.orderedAs(environments), targetGroups, where);
+    } catch (UnmappedRouteStateException e) {
+      throw e; // drift (a state no environment maps to), not a configuration problem
     } catch (RouterException e) {
       throw new PreflightException(e.getMessage(), e);
     }
@@ -337,7 +340,7 @@ public final class AlbRouting {
           : !notInUse.isEmpty() ? "its targets are not in use (Target.NotInUse), so ALB does not health-check them: add the target group"
               + " to the forward action with weight 0 first, then wait until its targets are healthy"
           : "wait until its targets pass health checks";
-      throw new PreflightException(env.name() + "'s target group " + arn + " has " + healthy + " healthy target" + (healthy == 1 ? "" : "s")
+      throw PreflightException.notReady(env.name() + "'s target group " + arn + " has " + healthy + " healthy target" + (healthy == 1 ? "" : "s")
           + " " + byState + " but switching needs at least " + minHealthyTargets + ": " + advice);
     }
   }

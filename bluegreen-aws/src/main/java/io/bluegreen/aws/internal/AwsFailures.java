@@ -60,6 +60,10 @@ public final class AwsFailures {
     if (failure instanceof RouterException re) {
       return re;
     }
+    if (failure instanceof AbortedException || hasCause(failure, InterruptedException.class)) {
+      // the SDK clears the interrupt flag when it aborts a call: the caller (a plan) must still see the interrupt
+      Thread.currentThread().interrupt();
+    }
     String where = operation + " on " + resource;
     if (failure instanceof AwsServiceException ase) {
       String code = errorCode(ase);
@@ -148,6 +152,15 @@ public final class AwsFailures {
     } catch (NumberFormatException notSeconds) {
       return e; // an HTTP date: let the engine's backoff decide
     }
+  }
+
+  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasIoOrTimeoutCause(Throwable failure) {

@@ -3,6 +3,7 @@ package io.bluegreen.aws.internal;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,7 +64,8 @@ public final class ForwardActions {
    * @param actions a listener's default actions or a rule's actions
    * @param where the listener or rule, for messages
    * @return its forward action
-   * @throws RouterException (permanent) if there is not exactly one forward action naming target groups
+   * @throws UnmappedRouteStateException if there is no forward action (someone replaced it, e.g. by a fixed response)
+   * @throws RouterException (permanent) if there is more than one, or it names no target group
    */
   public static Forward find(List<Action> actions, String where) {
     List<Integer> forwards = new ArrayList<>();
@@ -73,9 +75,9 @@ public final class ForwardActions {
       }
     }
     if (forwards.isEmpty()) {
-      throw RouterException.permanentFailure(where + " has no forward action (its actions are: "
-          + actions.stream().map(Action::typeAsString).collect(Collectors.joining(", "))
-          + "): bluegreen switches forward actions only; point the router at a listener or rule that forwards to target groups", null);
+      throw new UnmappedRouteStateException(where, "actions " + actions.stream().map(Action::typeAsString).collect(Collectors.joining(", "))
+          + " (no forward)", "bluegreen switches forward actions only; put the forward action back, or point the router at a listener"
+          + " or rule that forwards to target groups");
     }
     if (forwards.size() > 1) {
       throw RouterException.permanentFailure(where + " has " + forwards.size() + " forward actions; ALB allows one: fix the listener first", null);
@@ -106,7 +108,7 @@ public final class ForwardActions {
    * @param order the router's environments, for display order
    * @param where the listener or rule, for messages
    * @return the split
-   * @throws RouterException (permanent) if an unmanaged target group receives traffic or all weights are 0
+   * @throws UnmappedRouteStateException if an unmanaged target group receives traffic or all weights are 0
    */
   public static TrafficSplit split(Forward forward, Map<String, Environment> environmentsByArn, List<Environment> order, String where) {
     Map<Environment, Integer> weights = new LinkedHashMap<>();
@@ -118,9 +120,9 @@ public final class ForwardActions {
       int w = weightOf(t);
       if (env == null) {
         if (w > 0) {
-          throw RouterException.permanentFailure(where + " forwards to target group " + t.targetGroupArn() + " with weight " + w
-              + ", which is not mapped to any environment of this router: map it as an environment, or set its weight to 0,"
-              + " so that the split this router reports is the whole truth", null);
+          throw new UnmappedRouteStateException(where, "forward weights " + describe(forward), "target group " + t.targetGroupArn()
+              + " gets weight " + w + " but is not mapped to any environment of this router: map it as an environment, or set its"
+              + " weight to 0, so that the split this router reports is the whole truth");
         }
         continue;
       }
@@ -128,13 +130,28 @@ public final class ForwardActions {
     }
     int sum = weights.values().stream().mapToInt(Integer::intValue).sum();
     if (sum <= 0) {
-      throw RouterException.permanentFailure(where + " forwards with weight 0 to every target group, so ALB sends no traffic anywhere"
-          + " that bluegreen can describe: give the current environment a weight first", null);
+      throw new UnmappedRouteStateException(where, "forward weights " + describe(forward), "every target group has weight 0, so ALB"
+          + " sends no traffic anywhere that bluegreen can describe: give the current environment a weight first");
     }
     if (sum == 100) {
       return TrafficSplit.of(weights);
     }
     return TrafficSplit.of(toPercents(weights, sum));
+  }
+
+  /** @return each target group of a forward action by name with its weight, e.g. "app-blue=0 app-red=100" */
+  private static String describe(Forward forward) {
+    return forward.targetGroups().stream().map(t -> nameOf(t.targetGroupArn()) + "=" + weightOf(t)).collect(Collectors.joining(" "));
+  }
+
+  private static String nameOf(String targetGroupArn) {
+    int start = targetGroupArn == null ? -1 : targetGroupArn.indexOf(":targetgroup/");
+    if (start < 0) {
+      return String.valueOf(targetGroupArn);
+    }
+    String rest = targetGroupArn.substring(start + ":targetgroup/".length());
+    int slash = rest.indexOf('/');
+    return slash < 0 ? rest : rest.substring(0, slash);
   }
 
   private static Map<Environment, Integer> toPercents(Map<Environment, Integer> weights, int sum) {

@@ -138,6 +138,7 @@ public final class KubeCalls {
         break;
     }
     if (hasCause(e, InterruptedException.class)) {
+      Thread.currentThread().interrupt(); // the caller (a plan) must see the interrupt, not only a failed call
       return RouterException.permanentFailure(op.verb() + " " + object + " was interrupted", e);
     }
     if (code <= 0 && isTimeout(e)) {

@@ -88,6 +88,7 @@ public final class Route53Errors {
       return RouterException.transientFailure("Route 53 " + operation + " timed out: " + e.getMessage(), e);
     }
     if (e instanceof AbortedException) {
+      Thread.currentThread().interrupt(); // the SDK cleared the flag: the caller (a plan) must still see the interrupt
       return RouterException.permanentFailure("Route 53 " + operation + " was aborted (interrupted?): " + e.getMessage(), e);
     }
     if (e instanceof SdkClientException && (hasIoCause(e) || e.retryable())) {
