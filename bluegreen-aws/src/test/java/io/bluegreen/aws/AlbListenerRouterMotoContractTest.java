@@ -4,7 +4,8 @@ import io.bluegreen.aws.support.MotoAlb;
 import io.bluegreen.core.Environment;
 import io.bluegreen.testkit.RouterContractTest;
 
-/** {@link AlbListenerRouter} passes the router TCK against moto server, through the real AWS SDK. */
+/** {@link AlbListenerRouter} passes the router TCK against moto server, through the real AWS SDK;
+ * another writer modifies the forward action with its own client. */
 class AlbListenerRouterMotoContractTest extends RouterContractTest {
 
   @Override
@@ -17,6 +18,8 @@ class AlbListenerRouterMotoContractTest extends RouterContractTest {
         .environment(blue, alb.blueTg)
         .environment(green, alb.greenTg)
         .build();
-    return RouterFixture.of(router, blue, green, alb.counter::total, alb.counter::writes, alb);
+    return RouterFixture.of(router, blue, green, alb.counter::total, alb.counter::writes, alb)
+        .withOutOfBand(alb.outOfBand(blue, green))
+        .withEverythingButWeights(alb::everythingButWeights);
   }
 }

@@ -140,7 +140,7 @@ class ConcurrentWriteTest {
     assertThatThrownBy(() -> router.apply(TrafficSplit.allTo(GREEN, BLUE, RED)))
         .isInstanceOf(DriftDetectedException.class)
         .hasMessageContaining("was changed by someone else").hasMessageContaining("found a state no environment maps to")
-        .hasMessageContaining("selects version=hotfix");
+        .hasMessageContaining("(selector version=hotfix)");
     assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "hotfix");
   }
 }

@@ -157,7 +157,7 @@ class IngressBackendEndToEndTest {
         .service(BLUE, "app-blue").service(GREEN, "app-green").build();
     assertThat(everyPath.routeId()).isEqualTo(router.routeId()).isEqualTo("k8s/ingress/default/app");
     assertThatThrownBy(everyPath::current).isInstanceOf(RouterException.class)
-        .hasMessageContaining("sends its managed paths to different environments (app-blue: shop.example.com/; app-green: shop.example.com/api)");
+        .hasMessageContaining("managed paths on different Services (app-blue: shop.example.com/; app-green: shop.example.com/api)");
   }
 
   @Test
@@ -175,6 +175,6 @@ class IngressBackendEndToEndTest {
     IngressBackendRouter router = IngressBackendRouter.builder(cluster.client()).ingress(INGRESS)
         .service(BLUE, "app-red").service(GREEN, "app-orange").build();
     assertThatThrownBy(router::current).isInstanceOf(RouterException.class)
-        .hasMessageContaining("Ingress default/app has no backend pointing at app-red or app-orange");
+        .hasMessageContaining("none points at app-red or app-orange");
   }
 }

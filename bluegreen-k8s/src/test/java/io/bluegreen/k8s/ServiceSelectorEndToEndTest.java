@@ -13,6 +13,7 @@ import io.bluegreen.core.RouterException;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.MockCluster;
@@ -128,9 +129,11 @@ class ServiceSelectorEndToEndTest {
     cluster.service(SERVICE, Map.of("app", "myapp", "version", "purple"));
     ServiceSelectorRouter router = ServiceSelectorRouter.builder(cluster.client()).service(SERVICE).environments(BLUE, GREEN).build();
 
-    assertThatThrownBy(router::current).isInstanceOf(RouterException.class)
-        .hasMessageContaining("selects version=purple, which is none of the mapped environments (blue->version=blue, green->version=green)")
-        .satisfies(e -> assertThat(((RouterException) e).isTransient()).isFalse());
+    assertThatThrownBy(router::current).isInstanceOf(UnmappedRouteStateException.class)
+        .hasMessageContaining("holds a state no environment maps to (selector version=purple)")
+        .hasMessageContaining("none of the mapped environments (blue->version=blue, green->version=green)")
+        .satisfies(e -> assertThat(((RouterException) e).isTransient()).isFalse())
+        .satisfies(e -> assertThat(((UnmappedRouteStateException) e).found()).isEqualTo("selector version=purple"));
     // apply never writes over a state it cannot read
     int writes = (int) cluster.writeCount();
     assertThatThrownBy(() -> router.apply(TrafficSplit.allTo(GREEN, BLUE))).isInstanceOf(RouterException.class);
@@ -141,8 +144,8 @@ class ServiceSelectorEndToEndTest {
   void aSelectorWithoutTheKeyFailsSayingWhatToAdd() {
     cluster.service(SERVICE, Map.of("app", "myapp"));
     ServiceSelectorRouter router = ServiceSelectorRouter.builder(cluster.client()).service(SERVICE).environments(BLUE, GREEN).build();
-    assertThatThrownBy(router::current).isInstanceOf(RouterException.class)
-        .hasMessageContaining("selects app=myapp, without the key version: add version=<label value of the live environment>");
+    assertThatThrownBy(router::current).isInstanceOf(UnmappedRouteStateException.class)
+        .hasMessageContaining("(selector app=myapp without version): add version=<label value of the live environment>");
   }
 
   @Test

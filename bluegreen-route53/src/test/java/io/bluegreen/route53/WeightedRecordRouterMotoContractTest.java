@@ -1,19 +1,24 @@
 package io.bluegreen.route53;
 
 import io.bluegreen.core.Environment;
+import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.route53.support.MotoRoute53;
 import io.bluegreen.route53.support.RequestCounter;
 import io.bluegreen.route53.support.Route53Clients;
 import io.bluegreen.testkit.RouterContractTest;
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * The router against moto server, an independent Route 53 implementation: the real SDK client over
  * HTTP on 127.0.0.1. Each test gets its own randomly named record group with a weighted A record per
- * environment (blue 100, green 0). moto always reports changes INSYNC.
+ * environment (blue 100, green 0). moto always reports changes INSYNC. Another writer changes the
+ * records with ChangeResourceRecordSets through a client of its own.
  */
 class WeightedRecordRouterMotoContractTest extends RouterContractTest {
 
@@ -38,6 +43,24 @@ class WeightedRecordRouterMotoContractTest extends RouterContractTest {
     return RouterFixture.of(router, BLUE, GREEN, counter::total, counter::writes, () -> {
       client.close();
       admin.close();
-    });
+    }).withOutOfBand(new OutOfBandWriter() {
+      @Override
+      public void write(TrafficSplit split) {
+        zone.upsert(List.of(
+            MotoRoute53.aRecord(name, "api-blue", split.weightOf(BLUE), 60, null, "192.0.2.10"),
+            MotoRoute53.aRecord(name, "api-green", split.weightOf(GREEN), 60, null, "192.0.2.20")));
+      }
+
+      @Override
+      public String writeUnmapped() {
+        zone.upsert(List.of(
+            MotoRoute53.aRecord(name, "api-blue", 0, 60, null, "192.0.2.10"),
+            MotoRoute53.aRecord(name, "api-green", 0, 60, null, "192.0.2.20"),
+            MotoRoute53.aRecord(name, "api-red", 100, 60, null, "192.0.2.30")));
+        return "api-red=100";
+      }
+    }).withEverythingButWeights(() -> zone.listAll().stream().filter(r -> r.name().equals(name))
+        .sorted(Comparator.comparing(ResourceRecordSet::setIdentifier))
+        .map(r -> r.toBuilder().weight(null).build().toString()).collect(Collectors.joining("\n")));
   }
 }

@@ -6,9 +6,7 @@ import io.bluegreen.core.Environment;
 class AtomicInMemoryRouterContractTest extends RouterContractTest {
   @Override
   protected RouterFixture createFixture() {
-    Environment blue = Environment.of("blue");
-    Environment green = Environment.of("green");
-    InMemoryRouter router = InMemoryRouter.builder().routeId("memory/atomic").environments(blue, green).atomicOnly().build();
-    return RouterFixture.of(router, blue, green, router::requestCount, router::writeCount, () -> { });
+    return InMemoryRouterContractTest.fixture(InMemoryRouter.builder().routeId("memory/atomic")
+        .environments(Environment.of("blue"), Environment.of("green")).atomicOnly().build());
   }
 }

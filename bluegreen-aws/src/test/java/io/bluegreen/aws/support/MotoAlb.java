@@ -1,6 +1,9 @@
 package io.bluegreen.aws.support;
 
+import io.bluegreen.core.Environment;
+import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.testkit.ExternalPeer;
+import io.bluegreen.testkit.RouterContractTest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,6 +206,95 @@ public final class MotoAlb implements AutoCloseable {
   /** @return the rule, read back */
   public Rule rule() {
     return admin.describeRules(r -> r.ruleArns(ruleArn)).rules().get(0);
+  }
+
+  // ------------------------------------------------------------------ another writer (the contract kit's out-of-band hook)
+
+  /**
+   * Rewrites the forward action of the listener (or rule) with the admin client, as another writer
+   * would: every managed target group gets its weight; the others keep theirs. Other actions are
+   * written back as read (an OIDC action read without its secret keeps the one AWS has).
+   *
+   * @param weights target group ARN to weight; a group not listed yet is added
+   */
+  public void forward(Map<String, Integer> weights) {
+    List<Action> actions = new ArrayList<>();
+    for (Action a : ruleArn != null ? rule().actions() : listenerActions()) {
+      if (a.type() == ActionTypeEnum.FORWARD) {
+        Map<String, Integer> all = new java.util.LinkedHashMap<>();
+        if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups()) {
+          a.forwardConfig().targetGroups().forEach(t -> all.put(t.targetGroupArn(), t.weight()));
+        } else if (a.targetGroupArn() != null) {
+          all.put(a.targetGroupArn(), 1);
+        }
+        all.putAll(weights);
+        List<TargetGroupTuple> tuples = all.entrySet().stream()
+            .map(e -> TargetGroupTuple.builder().targetGroupArn(e.getKey()).weight(e.getValue()).build()).toList();
+        ForwardActionConfig.Builder fc = a.forwardConfig() == null ? ForwardActionConfig.builder() : a.forwardConfig().toBuilder();
+        actions.add(a.toBuilder().targetGroupArn(null).forwardConfig(fc.targetGroups(tuples).build()).build());
+      } else if (a.authenticateOidcConfig() != null && a.authenticateOidcConfig().clientSecret() == null) {
+        actions.add(a.toBuilder().authenticateOidcConfig(a.authenticateOidcConfig().toBuilder().useExistingClientSecret(true).build()).build());
+      } else {
+        actions.add(a);
+      }
+    }
+    if (ruleArn != null) {
+      admin.modifyRule(r -> r.ruleArn(ruleArn).actions(actions));
+    } else {
+      admin.modifyListener(r -> r.listenerArn(listenerArn).defaultActions(actions));
+    }
+  }
+
+  /**
+   * @param blue the environment on {@link #blueTg}
+   * @param green the environment on {@link #greenTg}
+   * @return another writer: ModifyListener / ModifyRule through the admin client; its unmapped
+   *     state sends everything to a new target group named ...-red
+   */
+  public RouterContractTest.OutOfBandWriter outOfBand(Environment blue, Environment green) {
+    return new RouterContractTest.OutOfBandWriter() {
+      @Override
+      public void write(TrafficSplit split) {
+        forward(Map.of(blueTg, split.weightOf(blue), greenTg, split.weightOf(green)));
+      }
+
+      @Override
+      public String writeUnmapped() {
+        String red = newTargetGroup("red", 1);
+        forward(Map.of(blueTg, 0, greenTg, 0, red, 100));
+        return "-red=100";
+      }
+    };
+  }
+
+  /**
+   * @return the listener (or rule) as read, without the weights of the forward action's target
+   *     groups (and without how AWS keeps an OIDC secret): what a router must leave unchanged
+   */
+  public String everythingButWeights() {
+    StringBuilder sb = new StringBuilder();
+    if (ruleArn != null) {
+      Rule r = rule();
+      sb.append("priority ").append(r.priority()).append("; conditions ").append(r.conditions()).append('\n');
+    } else {
+      Listener l = admin.describeListeners(q -> q.listenerArns(listenerArn)).listeners().get(0);
+      sb.append(l.protocolAsString()).append(' ').append(l.port()).append('\n');
+    }
+    for (Action a : ruleArn != null ? rule().actions() : listenerActions()) {
+      Action shown = a;
+      if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups()) {
+        List<TargetGroupTuple> groups = a.forwardConfig().targetGroups().stream()
+            .map(t -> TargetGroupTuple.builder().targetGroupArn(t.targetGroupArn()).build())
+            .sorted(java.util.Comparator.comparing(TargetGroupTuple::targetGroupArn)).toList();
+        shown = a.toBuilder().targetGroupArn(null).forwardConfig(a.forwardConfig().toBuilder().targetGroups(groups).build()).build();
+      }
+      if (a.authenticateOidcConfig() != null) {
+        shown = shown.toBuilder().authenticateOidcConfig(a.authenticateOidcConfig().toBuilder().clientSecret(null)
+            .useExistingClientSecret(null).build()).build();
+      }
+      sb.append(shown).append('\n');
+    }
+    return sb.toString();
   }
 
   private static void network(URI endpoint) {

@@ -139,6 +139,16 @@ public final class MotoRoute53 implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates or replaces records in one ChangeResourceRecordSets, as another writer would.
+   *
+   * @param sets the record sets
+   */
+  public void upsert(List<ResourceRecordSet> sets) {
+    List<Change> changes = sets.stream().map(s -> Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(s).build()).toList();
+    admin.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(changes)));
+  }
+
   /** @return every record set of the zone */
   public List<ResourceRecordSet> listAll() {
     return admin.listResourceRecordSetsPaginator(r -> r.hostedZoneId(zoneId)).resourceRecordSets().stream().toList();
