@@ -145,8 +145,12 @@ public final class WeightedRecordRouter implements Router {
   }
 
   /** Every group as read, or the problems found. */
-  /** What was read: groups that map to a split, problems, and states no environment maps to (a subset of the problems, described). */
-  private record Reading(List<Observed> groups, List<String> problems, List<String> unmapped) {
+  /**
+   * What was read: groups that map to a split, problems, and the groups in a state no environment
+   * maps to (traffic on a record no environment owns), described; {@code groupsWithProblems} counts
+   * the groups behind the problems.
+   */
+  private record Reading(List<Observed> groups, List<String> problems, List<String> unmapped, int groupsWithProblems) {
   }
 
   private WeightedRecordRouter(Builder b) {
@@ -273,6 +277,7 @@ public final class WeightedRecordRouter implements Router {
     List<Observed> groups = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<String> unmapped = new ArrayList<>();
+    int groupsWithProblems = 0;
     for (var entry : byKey.entrySet()) {
       WeightedRecord record = entry.getValue();
       Map<String, ResourceRecordSet> bySetId = new LinkedHashMap<>();
@@ -297,15 +302,21 @@ public final class WeightedRecordRouter implements Router {
         }
       }
       long managedSum = weights.values().stream().mapToLong(Long::longValue).sum();
+      boolean foreignTraffic = false;
       for (ResourceRecordSet other : bySetId.values()) {
         if (other.weight() == null || other.weight() > 0 || managedSum == 0) {
           problems.add(entry.getKey() + " also has record \"" + other.setIdentifier() + "\""
               + (other.weight() == null ? " that is not weighted" : " with weight " + other.weight())
               + ", which no environment maps, so the split cannot be known: map it to an environment or set its weight to 0");
-          unmapped.add(entry.getKey() + " weights " + weightsOf(raw.getOrDefault(entry.getKey(), List.of())));
+          foreignTraffic = true;
         }
       }
       if (problems.size() > before) {
+        groupsWithProblems++;
+        if (foreignTraffic) {
+          // traffic on a record no environment owns (even with an environment's record gone): a state, not a broken configuration
+          unmapped.add(entry.getKey() + " weights " + weightsOf(raw.getOrDefault(entry.getKey(), List.of())));
+        }
         continue;
       }
       TrafficSplit split = WeightMath.toSplit(weights);
@@ -314,7 +325,7 @@ public final class WeightedRecordRouter implements Router {
         remember(entry.getKey(), split, weights);
       }
     }
-    return new Reading(groups, problems, unmapped.stream().distinct().toList());
+    return new Reading(groups, problems, unmapped, groupsWithProblems);
   }
 
   private void remember(Key key, TrafficSplit split, Map<Environment, Long> weights) {
@@ -332,7 +343,7 @@ public final class WeightedRecordRouter implements Router {
 
   private Reading requireOk(Reading reading) {
     if (!reading.problems().isEmpty()) {
-      if (reading.unmapped().size() == reading.problems().size()) {
+      if (reading.unmapped().size() == reading.groupsWithProblems()) {
         // every problem is traffic on records no environment maps: a state, not a broken configuration
         throw new UnmappedRouteStateException(routeId, String.join("; ", reading.unmapped()), describeProblems(reading.problems()));
       }

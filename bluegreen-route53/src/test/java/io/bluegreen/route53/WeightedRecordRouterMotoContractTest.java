@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
@@ -53,13 +55,17 @@ class WeightedRecordRouterMotoContractTest extends RouterContractTest {
 
       @Override
       public String writeUnmapped() {
-        zone.upsert(List.of(
-            MotoRoute53.aRecord(name, "api-blue", 0, 60, null, "192.0.2.10"),
-            MotoRoute53.aRecord(name, "api-green", 0, 60, null, "192.0.2.20"),
-            MotoRoute53.aRecord(name, "api-red", 100, 60, null, "192.0.2.30")));
+        // green's record replaced by a red one that takes all traffic (two records, as moto pages them)
+        zone.change(List.of(
+            Change.builder().action(ChangeAction.DELETE)
+                .resourceRecordSet(MotoRoute53.aRecord(name, "api-green", 0, 60, null, "192.0.2.20")).build(),
+            Change.builder().action(ChangeAction.CREATE)
+                .resourceRecordSet(MotoRoute53.aRecord(name, "api-red", 100, 60, null, "192.0.2.30")).build(),
+            Change.builder().action(ChangeAction.UPSERT)
+                .resourceRecordSet(MotoRoute53.aRecord(name, "api-blue", 0, 60, null, "192.0.2.10")).build()));
         return "api-red=100";
       }
-    }).withEverythingButWeights(() -> zone.listAll().stream().filter(r -> r.name().equals(name))
+    }).withEverythingButWeights(() -> zone.group(name).stream()
         .sorted(Comparator.comparing(ResourceRecordSet::setIdentifier))
         .map(r -> r.toBuilder().weight(null).build().toString()).collect(Collectors.joining("\n")));
   }

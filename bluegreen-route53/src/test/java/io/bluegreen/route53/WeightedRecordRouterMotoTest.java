@@ -188,7 +188,9 @@ class WeightedRecordRouterMotoTest {
     StageSchedule schedule = StageSchedule.targetWeights(Duration.ofMinutes(5), 10, 50, 100);
     long requestsBefore = counter.total();
 
-    SwitchResult result = plan(fleet.router(), BLUE, GREEN, schedule, ScriptedGate.healthy()).build().execute();
+    // gates (and the drift read that goes with each poll: a read of every group) polled once per 5-minute bake
+    SwitchResult result = plan(fleet.router(), BLUE, GREEN, schedule, ScriptedGate.healthy()).gateInterval(Duration.ofMinutes(5)).build()
+        .execute();
 
     assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.COMPLETED);
     assertThat(counter.writes()).as("one ChangeResourceRecordSets request per stage").isEqualTo(3);
@@ -209,7 +211,9 @@ class WeightedRecordRouterMotoTest {
     Fleet fleet = fleet(600);
     StageSchedule schedule = StageSchedule.targetWeights(Duration.ofMinutes(5), 50, 100);
 
-    SwitchResult result = plan(fleet.router(), BLUE, GREEN, schedule, ScriptedGate.healthy()).build().execute();
+    // gates (and the drift read that goes with each poll: a read of every group) polled once per 5-minute bake
+    SwitchResult result = plan(fleet.router(), BLUE, GREEN, schedule, ScriptedGate.healthy()).gateInterval(Duration.ofMinutes(5)).build()
+        .execute();
 
     assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.COMPLETED);
     // 1,200 UPSERTs of one value each count 2,400 ResourceRecord elements: at least ceil(2400 / 1000) = 3 requests per stage

@@ -280,8 +280,11 @@ class WeightedRecordRouterWireMockTest {
     SwitchResult result = plan(router(), StageSchedule.allAtOnce(), VirtualClock.create(), ScriptedGate.healthy())
         .build().execute();
 
-    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ROLLED_BACK);
-    assertThat(fake.writes()).as("no retry of a permanent failure; no rollback write needed").isEqualTo(1);
+    // the batch was refused and the records read back as found: nothing changed, nothing to roll back
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(result.reason()).contains("nothing changed");
+    assertThat(result.writes()).isZero();
+    assertThat(fake.writes()).as("no retry of a permanent failure; no rollback write").isEqualTo(1);
     assertThat(result.events(SwitchEvent.RetryScheduled.class)).isEmpty();
     assertThat(result.reason()).contains("InvalidChangeBatch").contains("is not permitted");
     assertThat(fake.weight(NAME, "api-blue")).isEqualTo(100);

@@ -76,7 +76,7 @@ public final class ForwardActions {
     }
     if (forwards.isEmpty()) {
       throw new UnmappedRouteStateException(where, "actions " + actions.stream().map(Action::typeAsString).collect(Collectors.joining(", "))
-          + " (no forward)", "bluegreen switches forward actions only; put the forward action back, or point the router at a listener"
+          + " (no forward action)", "bluegreen switches forward actions only; put the forward action back, or point the router at a listener"
           + " or rule that forwards to target groups");
     }
     if (forwards.size() > 1) {

@@ -48,7 +48,7 @@ class ForwardActionsTest {
   @Test
   void allZeroWeightsAndNoForwardArePermanentFailures() {
     assertThatThrownBy(() -> read(forward(0, 0))).isInstanceOfSatisfying(RouterException.class, e -> assertThat(e.isTransient()).isFalse())
-        .hasMessageContaining("weight 0 to every target group");
+        .hasMessageContaining("every target group has weight 0");
     List<Action> fixed = List.of(Action.builder().type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("503")).build());
     assertThatThrownBy(() -> ForwardActions.find(fixed, "listener x")).isInstanceOf(RouterException.class)
         .hasMessageContaining("no forward action").hasMessageContaining("fixed-response");

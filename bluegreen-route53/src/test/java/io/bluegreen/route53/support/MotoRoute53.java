@@ -145,8 +145,25 @@ public final class MotoRoute53 implements AutoCloseable {
    * @param sets the record sets
    */
   public void upsert(List<ResourceRecordSet> sets) {
-    List<Change> changes = sets.stream().map(s -> Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(s).build()).toList();
+    change(sets.stream().map(s -> Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(s).build()).toList());
+  }
+
+  /**
+   * Sends changes in one ChangeResourceRecordSets, as another writer would.
+   *
+   * @param changes the changes
+   */
+  public void change(List<Change> changes) {
     admin.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(changes)));
+  }
+
+  /**
+   * @param name a record name
+   * @return the record sets with that name (one page from it: a group's records)
+   */
+  public List<ResourceRecordSet> group(String name) {
+    return admin.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName(name).maxItems("20")).resourceRecordSets().stream()
+        .filter(r -> r.name().equals(name)).toList();
   }
 
   /** @return every record set of the zone */
