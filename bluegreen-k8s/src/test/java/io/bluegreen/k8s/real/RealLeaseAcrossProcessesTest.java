@@ -161,7 +161,7 @@ class RealLeaseAcrossProcessesTest {
     RecordingListener events = new RecordingListener();
     VirtualClock planClock = VirtualClock.create();
     SwitchResult result = RealPlanChild.crashPlan(resumer, ns.name(), lock(resumer, expiry.plusMillis(1)), "resumed-pipeline@build-2")
-        .listener(events).defaultLogging(false).clock(planClock).sleeper(planClock).build().execute();
+        .listener(events).defaultLogging(false).time(planClock).build().execute();
 
     assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.COMPLETED);
     assertThat(result.snapshot()).contains(found);
