@@ -264,7 +264,6 @@ final class PlanRunner {
     if (!plan.postSwitchGates().isEmpty()) {
       bake(GateContext.Phase.POST_SWITCH, 0, plan.postSwitchBake(), plan.postSwitchGates());
     }
-    checkAbortAndDeadline();
     checkRoute("at the final read");
   }
 

@@ -417,21 +417,24 @@ public abstract class RouterContractTest {
   }
 
   private void writeOutOfBand(TrafficSplit split) {
+    OutOfBandWriter writer = outOfBand();
     try {
-      outOfBand().write(split);
+      writer.write(split);
     } catch (Exception e) {
       throw new IllegalStateException("the fixture's out-of-band writer failed to write " + split + ": " + e, e);
     }
   }
 
   private String writeUnmappedOutOfBand() {
+    OutOfBandWriter writer = outOfBand();
+    String fragment;
     try {
-      String fragment = outOfBand().writeUnmapped();
-      assertFalse(fragment == null || fragment.isBlank(), "OutOfBandWriter.writeUnmapped() must return a fragment the router must name");
-      return fragment;
+      fragment = writer.writeUnmapped();
     } catch (Exception e) {
       throw new IllegalStateException("the fixture's out-of-band writer failed to write an unmapped state: " + e, e);
     }
+    assertFalse(fragment == null || fragment.isBlank(), "OutOfBandWriter.writeUnmapped() must return a fragment the router must name");
+    return fragment;
   }
 
   private StageSchedule stagedSchedule() {

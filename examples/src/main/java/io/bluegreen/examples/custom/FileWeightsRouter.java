@@ -5,6 +5,7 @@ import io.bluegreen.core.Router;
 import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.Verification;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,11 @@ public final class FileWeightsRouter implements Router {
   @Override public TrafficSplit current() {
     reads.incrementAndGet();
     try {
-      return TrafficSplit.parse(Files.readString(file)).orderedAs(environments);
+      TrafficSplit split = TrafficSplit.parse(Files.readString(file));
+      if (!environments.containsAll(split.receiving())) {   // another writer sent traffic where no environment is
+        throw new UnmappedRouteStateException(routeId(), "weights " + split, "put the file back to known environments");
+      }
+      return split.orderedAs(environments);
     } catch (IOException e) {
       throw RouterException.transientFailure("cannot read " + file + ": " + e, e);
     }

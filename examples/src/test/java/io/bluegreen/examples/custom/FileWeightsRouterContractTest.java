@@ -1,6 +1,7 @@
 package io.bluegreen.examples.custom;
 
 import io.bluegreen.core.Environment;
+import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.testkit.RouterContractTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,17 @@ class FileWeightsRouterContractTest extends RouterContractTest {
         }
       }
       Files.delete(dir);
+    }).withOutOfBand(new OutOfBandWriter() {                // another writer: edits the file directly
+      @Override
+      public void write(TrafficSplit split) throws Exception {
+        Files.writeString(file, split.toString());
+      }
+
+      @Override
+      public String writeUnmapped() throws Exception {
+        Files.writeString(file, "red=100");
+        return "red=100";
+      }
     });
   }
 }
