@@ -54,4 +54,16 @@ class Route53ErrorsTest {
     assertThat(Route53Errors.wrap("ListResourceRecordSets", SdkClientException.create("bad endpoint configuration")).isTransient())
         .isFalse();
   }
+
+  @Test
+  void anAbortedCallRestoresTheInterruptFlag() {
+    try {
+      RouterException e = Route53Errors.wrap("GetHealthCheckStatus hc-1",
+          software.amazon.awssdk.core.exception.AbortedException.builder().message("Thread was interrupted").build());
+      assertThat(e.getMessage()).contains("aborted");
+      assertThat(Thread.currentThread().isInterrupted()).as("the SDK cleared the flag; the caller must still see the interrupt").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }
