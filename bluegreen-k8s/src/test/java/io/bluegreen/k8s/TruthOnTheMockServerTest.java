@@ -156,14 +156,14 @@ class TruthOnTheMockServerTest {
     HttpRouteRouter router = Fixtures.routeScene(cluster);
     CountDownLatch waiting = new CountDownLatch(1);
     SwitchExecution run = Plans.plan(router, StageSchedule.targetWeights(Duration.ofMinutes(1), 10, 100)
-            .withApprovalBefore(2, Duration.ofMinutes(30)), clock, events)
+            .withApprovalBefore(2, Duration.ofSeconds(30)), clock, events)
         .listener(e -> {
           if (e instanceof SwitchEvent.ApprovalRequested) {
             waiting.countDown();
           }
         }).build().start();
     assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(run.approve()).as("before: the 30 virtual minutes had passed in microseconds").isTrue();
+    assertThat(run.approve()).as("before: the 30 virtual seconds had passed in microseconds").isTrue();
     SwitchResult r = run.await(Duration.ofSeconds(20));
     assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.COMPLETED);
   }
