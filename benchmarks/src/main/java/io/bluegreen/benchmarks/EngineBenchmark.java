@@ -117,7 +117,7 @@ public final class EngineBenchmark {
       if (i >= warmup) {
         int stageCount = plan.schedule().size();
         overhead.add((wall - router.insideNanos()) / 1_000.0 / stageCount);
-        callsPerStage = (router.calls() - 2.0) / stageCount; // minus snapshot read and preflight
+        callsPerStage = (router.calls() - 3.0) / stageCount; // minus snapshot read, preflight and the final read
       }
     }
 
