@@ -1,6 +1,7 @@
 package io.bluegreen.core;
 
 import static io.bluegreen.core.PlanFixture.split;
+import static io.bluegreen.core.PlanFixture.startAndAwaitApproval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,17 +19,6 @@ class SwitchPlanControlTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  /** Starts the plan in the background and returns once a stage waits for approval. */
-  private static SwitchExecution startAndAwaitApproval(SwitchPlan.Builder builder) throws InterruptedException {
-    CountDownLatch waiting = new CountDownLatch(1);
-    SwitchExecution run = builder.listener(e -> {
-      if (e instanceof SwitchEvent.ApprovalRequested) {
-        waiting.countDown();
-      }
-    }).build().start();
-    assertThat(waiting.await(10, TimeUnit.SECONDS)).as("a stage waits for approval").isTrue();
-    return run;
-  }
 
   @Test
   void approvalPausesUntilApproved() throws Exception {

@@ -10,7 +10,6 @@ import io.bluegreen.testkit.ScriptedGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Everything that ends in a rollback, and what the result says afterwards. */
@@ -164,26 +163,18 @@ class SwitchPlanRollbackTest {
   @Test
   void interruptRollsBackAndKeepsTheInterruptFlag() throws Exception {
     PlanFixture f = new PlanFixture();
-    AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-    AtomicReference<SwitchResult> result = new AtomicReference<>();
     SwitchPlan plan = f.plan().schedule(StageSchedule.canary(10, Duration.ofMinutes(30)))
         .listener(e -> {
           if (e instanceof SwitchEvent.StageVerified) {
             Thread.currentThread().interrupt(); // what a pipeline's cancel does to the plan's thread
           }
         }).build();
-    Thread t = new Thread(() -> {
-      result.set(plan.execute());
-      stillInterrupted.set(Thread.currentThread().isInterrupted());
-    });
-    t.start();
-    t.join(10_000);
-    assertThat(t.isAlive()).isFalse();
-    SwitchResult r = result.get();
+    PlanFixture.OwnThreadRun run = PlanFixture.executeOnOwnThread(plan);
+    SwitchResult r = run.result();
     assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
     assertThat(r.reason()).startsWith("interrupted");
     assertThat(f.router.peek()).isEqualTo(split(100, 0));
-    assertThat(stillInterrupted.get()).as("the interrupt is restored for the caller").isTrue();
+    assertThat(run.stillInterrupted()).as("the interrupt is restored for the caller").isTrue();
   }
 
   @Test

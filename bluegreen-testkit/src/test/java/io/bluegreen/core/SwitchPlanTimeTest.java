@@ -3,6 +3,7 @@ package io.bluegreen.core;
 import static io.bluegreen.core.PlanFixture.BLUE;
 import static io.bluegreen.core.PlanFixture.GREEN;
 import static io.bluegreen.core.PlanFixture.split;
+import static io.bluegreen.core.PlanFixture.startAndAwaitApproval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +11,6 @@ import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.testkit.VirtualClock;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** One time source: what a plan accepts as its time, and approvals and aborts from another thread on virtual time. */
@@ -19,17 +18,6 @@ class SwitchPlanTimeTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  /** Starts the plan in the background and returns once a stage waits for approval. */
-  private static SwitchExecution startAndAwaitApproval(SwitchPlan.Builder builder) throws InterruptedException {
-    CountDownLatch waiting = new CountDownLatch(1);
-    SwitchExecution run = builder.listener(e -> {
-      if (e instanceof SwitchEvent.ApprovalRequested) {
-        waiting.countDown();
-      }
-    }).build().start();
-    assertThat(waiting.await(10, TimeUnit.SECONDS)).as("a stage waits for approval").isTrue();
-    return run;
-  }
 
   @Test
   void aPlanTakesOneObjectThatTellsTimeAndSleeps() {

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -330,18 +329,6 @@ class SwitchPlanTruthTest {
   @Nested
   class Interrupts {
 
-    private SwitchResult runOnOwnThread(SwitchPlan plan, AtomicReference<Boolean> stillInterrupted) throws InterruptedException {
-      AtomicReference<SwitchResult> result = new AtomicReference<>();
-      Thread t = new Thread(() -> {
-        result.set(plan.execute());
-        stillInterrupted.set(Thread.currentThread().isInterrupted());
-      });
-      t.start();
-      t.join(10_000);
-      assertThat(t.isAlive()).isFalse();
-      return result.get();
-    }
-
     @Test
     void anInterruptInsideAGatesCallIsReportedAsAnInterruptNotAsTheGatesVerdict() throws Exception {
       PlanFixture f = new PlanFixture();
@@ -350,9 +337,9 @@ class SwitchPlanTruthTest {
         Thread.currentThread().interrupt();
         return GateResult.unhealthy("GET endpointslices was interrupted");
       });
-      AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-      SwitchResult r = runOnOwnThread(f.plan().schedule(StageSchedule.canary(10, Duration.ofMinutes(5))).gate(endpoints).build(),
-          stillInterrupted);
+      PlanFixture.OwnThreadRun run = PlanFixture.executeOnOwnThread(f.plan().schedule(StageSchedule.canary(10, Duration.ofMinutes(5)))
+          .gate(endpoints).build());
+      SwitchResult r = run.result();
       assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
       // before: "gate endpoints-ready(...) UNHEALTHY during stage 1/2: ... was interrupted", blaming green
       assertThat(r.reason()).startsWith("interrupted while checking gate endpoints-ready(default/app-service)")
@@ -360,7 +347,7 @@ class SwitchPlanTruthTest {
       assertThat(r.events(SwitchEvent.GateChecked.class)).noneMatch(g -> g.result().isUnhealthy());
       assertThat(f.router.peek()).isEqualTo(split(100, 0));
       assertThat(r.isTrafficNowVerified()).isTrue();
-      assertThat(stillInterrupted.get()).as("the interrupt is restored for the caller").isTrue();
+      assertThat(run.stillInterrupted()).as("the interrupt is restored for the caller").isTrue();
     }
 
     @Test
@@ -374,12 +361,12 @@ class SwitchPlanTruthTest {
           });
         }
       }).build();
-      AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-      SwitchResult r = runOnOwnThread(plan, stillInterrupted);
+      PlanFixture.OwnThreadRun run = PlanFixture.executeOnOwnThread(plan);
+      SwitchResult r = run.result();
       assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
       assertThat(r.reason()).startsWith("interrupted during read before stage 2");
       assertThat(f.router.peek()).isEqualTo(split(100, 0));
-      assertThat(stillInterrupted.get()).isTrue();
+      assertThat(run.stillInterrupted()).isTrue();
     }
   }
 
