@@ -12,6 +12,7 @@ import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.LockUnavailableException;
 import io.bluegreen.core.Outcome;
+import io.bluegreen.core.RouterException;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
@@ -30,7 +31,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -586,6 +590,61 @@ public abstract class RouteLockContractTest {
       assertStoppedAfterStageOne(result);
       assertEquals(Optional.of("intruder"), refused(fixture.contender(), ROUTE, "pipeline-B").holder(),
           "the plan's release must not free the intruder's lock");
+    }
+
+    private Supplier<RuntimeException> countingFailure(AtomicInteger attempts) {
+      return () -> {
+        attempts.incrementAndGet();
+        return RouterException.transientFailure("503 from the backend (scripted by the lock kit)", null);
+      };
+    }
+
+    private Consumer<SwitchEvent> stealOnFirstRetry(LockThief thief, AtomicBoolean stolen) {
+      return e -> {
+        if (e instanceof SwitchEvent.RetryScheduled && stolen.compareAndSet(false, true)) {
+          try {
+            thief.takeOver(ROUTE, "intruder");
+          } catch (Exception x) {
+            throw new IllegalStateException(x);
+          }
+          heartbeat.runPeriodicTasks();
+        }
+      };
+    }
+
+    @Test
+    @DisplayName("a plan whose lock is taken while it waits to retry a write does not retry it")
+    void noRetryWithoutTheLock() {
+      lease();
+      LockThief thief = thief();
+      AtomicInteger attempts = new AtomicInteger();
+      router.failNextWrites(5, countingFailure(attempts));
+      AtomicBoolean stolen = new AtomicBoolean();
+      SwitchResult result = plan(fixture.lock(), "pipeline-A", lease().dividedBy(4), ScriptedGate.healthy(),
+          new RecordingListener(stealOnFirstRetry(thief, stolen))).build().execute();
+      assertTrue(stolen.get(), "the first write failed and a retry was scheduled");
+      assertEquals(Outcome.ABORTED, result.outcome(), result.summary());
+      assertTrue(result.reason().contains("lost the lock on " + ROUTE), result.reason());
+      assertEquals(1, attempts.get(), "the write must not be retried once the lock is lost");
+      assertEquals(List.of(), router.writes());
+    }
+
+    @Test
+    @DisplayName("a plan whose lock is taken while it waits to retry a rollback write does not retry it")
+    void noRollbackRetryWithoutTheLock() {
+      lease();
+      LockThief thief = thief();
+      AtomicInteger attempts = new AtomicInteger();
+      router.failWritesOf(TrafficSplit.between(BLUE, GREEN, 0), 5, countingFailure(attempts));
+      AtomicBoolean stolen = new AtomicBoolean();
+      SwitchResult result = plan(fixture.lock(), "pipeline-A", lease().dividedBy(4),
+          ScriptedGate.unhealthyDuringStage(2, "green error rate 9%"), new RecordingListener(stealOnFirstRetry(thief, stolen)))
+          .build().execute();
+      assertTrue(stolen.get(), "the first rollback write failed and a retry was scheduled");
+      assertTrue(result.outcome() != Outcome.ROLLED_BACK, result.summary());
+      assertTrue(result.reason().contains("lock on " + ROUTE), "the result must say the lock was lost: " + result.reason());
+      assertEquals(1, attempts.get(), "the rollback write must not be retried once the lock is lost");
+      assertEquals(List.of(TrafficSplit.between(BLUE, GREEN, 10), TrafficSplit.between(BLUE, GREEN, 50)), router.writes());
     }
 
     @Test
