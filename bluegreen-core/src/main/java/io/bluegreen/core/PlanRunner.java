@@ -79,6 +79,8 @@ final class PlanRunner {
   private final Environment from;
   private final Environment to;
   private final TrafficSplit target;
+  /** Whether the router writes through its own guarded {@link Router#applyIfUnchanged} (no read before, no read back). */
+  private final boolean routerGuarded;
 
   private Instant startedAt;
   private Instant deadline;
@@ -89,6 +91,8 @@ final class PlanRunner {
   private TrafficSplit lastKnown;
   /** The split this plan last tried to write. */
   private TrafficSplit lastAttempted;
+  /** The split the route held at this plan's latest knowledge: its last successful read, or its last write that landed. */
+  private TrafficSplit lastSeenOrWritten;
   /** A split whose write was attempted without an answer saying it landed; a read showing it counts the write. */
   private TrafficSplit pendingWrite;
   /** The split the router last verified, until the next write attempt. */
@@ -111,6 +115,7 @@ final class PlanRunner {
     this.from = plan.from();
     this.to = plan.to();
     this.target = plan.target();
+    this.routerGuarded = router.capabilities().writeGuard().isRouterGuarded();
     this.forward = new RetryingCaller(plan.name() + "-forward", plan.retry(), this::isTransient, time, this::onRetry);
     this.backward = new RetryingCaller(plan.name() + "-rollback", plan.rollbackRetry(), this::isTransient,
         this::sleepThroughInterrupts, this::onRetry);
@@ -384,7 +389,69 @@ final class PlanRunner {
       awaitApproval(number, stage, split);
     }
     checkAbortAndDeadline();
+    if (routerGuarded) {
+      runGuardedStage(number, split);
+    } else {
+      runEngineGuardedStage(number, split);
+    }
 
+    Duration hold = stage.hold();
+    if (last && plan.waitsForClientConvergence() && clientConvergence.compareTo(hold) > 0) {
+      info("baking the final stage " + clientConvergence + " (not " + hold + ") so that clients follow the change before the plan"
+          + " reports COMPLETED");
+      hold = clientConvergence;
+    }
+    bake(GateContext.Phase.STAGE, number, hold, plan.gates());
+    stagesCompleted = number;
+    emit(new SwitchEvent.StageCompleted(now(), plan.name(), number, split));
+  }
+
+  /**
+   * A stage on a router that guards its own writes ({@link WriteGuard#READ_THEN_WRITE} or {@link
+   * WriteGuard#CONDITIONAL}): no read before the write — the router's guard is the drift check —
+   * and the state in the write's response is the verification when it says VERIFIED (otherwise
+   * {@code verify} is polled as usual).
+   */
+  private void runGuardedStage(int number, TrafficSplit split) throws Stop, InterruptedException {
+    ensureLockHeld();
+    Instant writeStarted = now();
+    int writesBefore = writes;
+    String what = "apply " + split;
+    WriteResult result;
+    try {
+      result = guardedWrites(forward, what, split, lastKnown, null, WritePurpose.STAGE);
+    } catch (RuntimeException e) {
+      throw stopFor(forward, what, e);
+    }
+    throwIfInterrupted("while writing " + split);
+    emit(new SwitchEvent.StageApplied(now(), plan.name(), number, split, writes > writesBefore));
+    if (!verifiedByWrite(split, result)) {
+      verifyUntil(split, plan.verifyTimeout(), forward, true);
+    }
+    lastKnown = split;
+    emit(new SwitchEvent.StageVerified(now(), plan.name(), number, split, Duration.between(writeStarted, now())));
+  }
+
+  /**
+   * Takes a guarded write's answer as the verification when it says the backend serves {@code split}.
+   *
+   * @return true if verified; false if {@code verify} must be polled
+   */
+  private boolean verifiedByWrite(TrafficSplit split, WriteResult result) {
+    Verification v = result.verification();
+    TrafficSplit observed = v.observed().orElse(v.isVerified() ? split : null);
+    if (v.isVerified() && split.equals(observed)) {
+      verifiedSplit = split;
+      lastVerifiedAt = now();
+    }
+    if (observed != null) {
+      observe(observed);
+    }
+    return verifiedSplit != null;
+  }
+
+  /** A stage on a router without a write guard of its own: read (drift check), apply, verify. */
+  private void runEngineGuardedStage(int number, TrafficSplit split) throws Stop, InterruptedException {
     TrafficSplit before = read(forward, "read before stage " + number);
     if (!before.equals(lastKnown) && !before.equals(lastAttempted)) {
       throw drift(new DriftDetectedException(lastKnown, before, router.routeId()));
@@ -408,16 +475,6 @@ final class PlanRunner {
     verifyUntil(split, plan.verifyTimeout(), forward, true);
     lastKnown = split;
     emit(new SwitchEvent.StageVerified(now(), plan.name(), number, split, Duration.between(writeStarted, now())));
-
-    Duration hold = stage.hold();
-    if (last && plan.waitsForClientConvergence() && clientConvergence.compareTo(hold) > 0) {
-      info("baking the final stage " + clientConvergence + " (not " + hold + ") so that clients follow the change before the plan"
-          + " reports COMPLETED");
-      hold = clientConvergence;
-    }
-    bake(GateContext.Phase.STAGE, number, hold, plan.gates());
-    stagesCompleted = number;
-    emit(new SwitchEvent.StageCompleted(now(), plan.name(), number, split));
   }
 
   /**
@@ -456,15 +513,89 @@ final class PlanRunner {
       router.apply(split);
       if (!landed[0]) {
         landed[0] = true;
-        writeLanded();
+        writeLanded(split);
       }
       return null;
     });
   }
 
-  private void writeLanded() {
+  /**
+   * Writes {@code split} through the router's own guarded write ({@link
+   * Router#applyIfUnchanged}): one router call per attempt, the lock checked immediately before
+   * every attempt. Before every retry the route is read again, as {@link #attemptWrites} does. A
+   * guard that finds {@code alsoAccepted} (the split of an earlier attempt whose reply was lost) is
+   * not drift: the write is made again from there, once.
+   *
+   * @param expected the split the route should hold now
+   * @param alsoAccepted another split the route may hold without anyone else having written, or null
+   * @return the router's answer
+   */
+  private WriteResult guardedWrites(RetryingCaller caller, String what, TrafficSplit split, TrafficSplit expected,
+      TrafficSplit alsoAccepted, WritePurpose purpose) throws InterruptedException {
+    verifiedSplit = null;
+    lastAttempted = split;
+    TrafficSplit earlierPending = pendingWrite; // an attempt before this call whose reply was lost
+    boolean[] landed = {false};
+    int[] attempt = {0};
+    TrafficSplit[] believed = {expected};
+    return caller.call(what, () -> {
+      if (attempt[0]++ > 0) {
+        TrafficSplit now = readRoute();
+        if (now.equals(split)) {
+          landed[0] = true;
+        } else if (!now.equals(believed[0]) && !now.equals(alsoAccepted)) {
+          throw new DriftDetectedException(believed[0], now, router.routeId());
+        }
+        believed[0] = now;
+      }
+      boolean acceptedOnce = false;
+      while (true) {
+        if (!lease.isHeld()) {
+          throw new LockLost(router.routeId(), lossReason());
+        }
+        writeAttempts++;
+        if (!landed[0]) {
+          pendingWrite = split;
+        }
+        WriteResult result;
+        try {
+          result = router.applyIfUnchanged(believed[0], split, purpose);
+        } catch (DriftDetectedException d) {
+          TrafficSplit found = d.actual().orElse(null);
+          if (!acceptedOnce && found != null && alsoAccepted != null && found.equals(alsoAccepted) && !found.equals(believed[0])) {
+            acceptedOnce = true;
+            writeAttempts--; // refused by the guard: nothing was written
+            pendingWrite = earlierPending;
+            observe(found); // the earlier attempt landed: counted as a write here
+            believed[0] = found;
+            continue;
+          }
+          writeAttempts--;
+          pendingWrite = null;
+          throw d;
+        }
+        if (result == null) {
+          throw RouterException.permanentFailure(router.routeId() + " returned no result from applyIfUnchanged(): the router is broken",
+              null);
+        }
+        if (result.written() && !landed[0]) {
+          landed[0] = true;
+          writeLanded(split);
+        } else if (!result.written()) {
+          pendingWrite = null;
+          if (!landed[0]) {
+            writeAttempts--; // the route already held the split: the router wrote nothing
+          }
+        }
+        return result;
+      }
+    });
+  }
+
+  private void writeLanded(TrafficSplit landed) {
     writes++;
     pendingWrite = null;
+    lastSeenOrWritten = landed;
   }
 
   private Stop drift(DriftDetectedException e) {
@@ -657,7 +788,8 @@ final class PlanRunner {
 
   /**
    * Restores {@link #rollbackTarget}: read, refuse to fight a drifted route, write (retried harder;
-   * the lock checked before every attempt), verify.
+   * the lock checked before every attempt), verify. On a router that guards its own writes the
+   * write goes out first — its guard is the drift check — and its answer is the verification.
    *
    * @param alreadyRead the split just read (skips the read before rolling back), or null
    */
@@ -667,7 +799,7 @@ final class PlanRunner {
     }
     emit(new SwitchEvent.RollbackStarted(now(), plan.name(), reason, rollbackTarget));
     TrafficSplit before = alreadyRead;
-    if (before == null) {
+    if (before == null && !routerGuarded) {
       try {
         before = backward.call("read before rollback", this::readRoute);
       } catch (UnmappedRouteStateException e) {
@@ -683,10 +815,21 @@ final class PlanRunner {
       return notRolledBack(reason, new DriftDetectedException(lastKnown, before, router.routeId()));
     }
     try {
-      if (before == null || !before.equals(rollbackTarget)) {
-        attemptWrites(backward, "rollback to " + rollbackTarget, rollbackTarget, before, lastAttempted);
+      if (routerGuarded && (before == null || !before.equals(rollbackTarget))) {
+        // no read first: the route should hold what this plan last saw or wrote (or the attempt before it)
+        TrafficSplit expected = before != null ? before : lastSeenOrWritten != null ? lastSeenOrWritten : lastKnown;
+        TrafficSplit alsoAccepted = before != null ? null : expected.equals(lastAttempted) ? lastKnown : lastAttempted;
+        WriteResult r = guardedWrites(backward, "rollback to " + rollbackTarget, rollbackTarget, expected, alsoAccepted,
+            WritePurpose.ROLLBACK);
+        if (!verifiedByWrite(rollbackTarget, r)) {
+          verifyUntil(rollbackTarget, plan.rollbackVerifyTimeout(), backward, false);
+        }
+      } else {
+        if (before == null || !before.equals(rollbackTarget)) {
+          attemptWrites(backward, "rollback to " + rollbackTarget, rollbackTarget, before, lastAttempted);
+        }
+        verifyUntil(rollbackTarget, plan.rollbackVerifyTimeout(), backward, false);
       }
-      verifyUntil(rollbackTarget, plan.rollbackVerifyTimeout(), backward, false);
       lastKnown = rollbackTarget;
       emit(new SwitchEvent.RollbackCompleted(now(), plan.name(), rollbackTarget));
       return finish(Outcome.ROLLED_BACK, reason + "; restored " + rollbackTarget, cause);
@@ -793,9 +936,10 @@ final class PlanRunner {
 
   private void observe(TrafficSplit split) {
     traffic = TrafficObservation.ofSplit(split, now(), split.equals(verifiedSplit));
+    lastSeenOrWritten = split;
     if (pendingWrite != null) {
       if (split.equals(pendingWrite)) {
-        writeLanded(); // the write landed although its reply was an error
+        writeLanded(split); // the write landed although its reply was an error
       } else {
         pendingWrite = null;
       }

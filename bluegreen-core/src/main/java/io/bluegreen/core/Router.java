@@ -23,6 +23,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #preflight(TrafficSplit)} is read-only and throws {@link PreflightException} when a
  *       resource is missing or the target has no ready backends.</li>
  *   <li>Failures are thrown as {@link RouterException} marked transient or permanent.</li>
+ *   <li>A router whose {@link RouterCapabilities#writeGuard()} is not {@link WriteGuard#ENGINE}
+ *       writes through its own {@link #applyIfUnchanged(TrafficSplit, TrafficSplit, WritePurpose)},
+ *       which answers with the state it wrote and reports a refused guard as drift.</li>
  * </ul>
  *
  * <pre>{@code
@@ -87,6 +90,60 @@ public interface Router {
    * @throws DriftDetectedException if the router notices a concurrent writer
    */
   void apply(TrafficSplit target);
+
+  /**
+   * Writes {@code target} only if the route still holds {@code expected}, and says what the backend
+   * holds afterwards. The engine calls it instead of {@code current()}, {@code apply()} and {@code
+   * verify()} when {@link RouterCapabilities#writeGuard()} is not {@link WriteGuard#ENGINE}:
+   * <ul>
+   *   <li>the route holds {@code target} already: nothing is written ({@link WriteResult#alreadyInPlace});</li>
+   *   <li>it holds {@code expected}: one write of {@code target}, and the state the backend holds after
+   *       it, from the write's response where the backend answers with it ({@link WriteResult#written});</li>
+   *   <li>anything else — another split, or a state no environment maps to — is another writer's:
+   *       nothing is written over it, and the call throws {@link DriftDetectedException} (or {@link
+   *       UnmappedRouteStateException}) saying what was found. A guard the backend refused is drift,
+   *       not a failed write.</li>
+   * </ul>
+   *
+   * <p>The default does it the long way, for routers without a write path of their own (and for
+   * wrappers that do not forward this method): {@code current()}, a comparison, {@code apply()} and
+   * {@code verify()}. A router that claims {@link WriteGuard#CONDITIONAL} makes one request here: a
+   * write the backend refuses when the route changed since the router last read or wrote it.
+   *
+   * <pre>{@code
+   * public WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+   *   validate(target);
+   *   Stored stored = admin.putIfVersion(lastVersion, target.toString());   // refused: 412
+   *   if (stored.refused()) {
+   *     throw new DriftDetectedException(expected, TrafficSplit.parse(admin.get("/weights")), routeId());
+   *   }
+   *   lastVersion = stored.version();
+   *   return WriteResult.written(Verification.compare(target, TrafficSplit.parse(stored.weights())));
+   * }
+   * }</pre>
+   *
+   * @param expected the split the caller last wrote or found on the route
+   * @param target the split to put in place
+   * @param purpose a forward stage or a rollback
+   * @return whether it wrote, and what the backend holds now
+   * @throws InvalidConfigurationException if {@link #validate(TrafficSplit)} rejects the target (no backend call made)
+   * @throws DriftDetectedException if the route holds neither {@code expected} nor {@code target}
+   * @throws UnmappedRouteStateException if the route holds a state no environment maps to
+   * @throws RouterException if the write fails
+   */
+  default WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+    validate(target);
+    Checks.notNull(expected, "expected");
+    TrafficSplit now = current();
+    if (now.equals(target)) {
+      return WriteResult.alreadyInPlace(verify(target));
+    }
+    if (!now.equals(expected)) {
+      throw new DriftDetectedException(expected, now, routeId());
+    }
+    apply(target);
+    return WriteResult.written(verify(target));
+  }
 
   /**
    * Reads back and tells whether the backend serves {@code expected}.

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
  * RouterCapabilities.atomicOnly();                  // a Service selector: 0/100 only
  * RouterCapabilities.weighted();                    // any whole percent
  * RouterCapabilities.builder().weighted(true).maxEnvironments(5).build(); // an ALB forward action
+ * RouterCapabilities.builder().writeGuard(WriteGuard.CONDITIONAL).build();  // writes refused when the route changed
  * }</pre>
  */
 public final class RouterCapabilities {
@@ -18,11 +19,13 @@ public final class RouterCapabilities {
   private final boolean weighted;
   private final int granularityPercent;
   private final int maxEnvironments;
+  private final WriteGuard writeGuard;
 
   private RouterCapabilities(Builder b) {
     this.weighted = b.weighted;
     this.granularityPercent = b.granularityPercent;
     this.maxEnvironments = b.maxEnvironments;
+    this.writeGuard = b.writeGuard;
   }
 
   /** @return all-or-nothing switching between any number of environments */
@@ -53,6 +56,18 @@ public final class RouterCapabilities {
   /** @return the most environments one split may send traffic to */
   public int maxEnvironments() {
     return maxEnvironments;
+  }
+
+  /**
+   * How the router's writes are guarded against another writer: {@link WriteGuard#ENGINE} (the
+   * default: the engine reads, applies and verifies), or a write path of the router's own through
+   * {@link Router#applyIfUnchanged(TrafficSplit, TrafficSplit, WritePurpose)} that answers with the
+   * state it wrote — {@link WriteGuard#READ_THEN_WRITE} or {@link WriteGuard#CONDITIONAL}.
+   *
+   * @return the write guard
+   */
+  public WriteGuard writeGuard() {
+    return writeGuard;
   }
 
   /**
@@ -94,7 +109,8 @@ public final class RouterCapabilities {
   @Override
   public String toString() {
     return (weighted ? "weighted(step " + granularityPercent + "%)" : "atomic-only")
-        + (maxEnvironments == Integer.MAX_VALUE ? "" : ", max " + maxEnvironments + " environments");
+        + (maxEnvironments == Integer.MAX_VALUE ? "" : ", max " + maxEnvironments + " environments")
+        + (writeGuard == WriteGuard.ENGINE ? "" : ", writes " + writeGuard.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
   }
 
   /**
@@ -108,6 +124,7 @@ public final class RouterCapabilities {
     private boolean weighted = true;
     private int granularityPercent = 1;
     private int maxEnvironments = Integer.MAX_VALUE;
+    private WriteGuard writeGuard = WriteGuard.ENGINE;
 
     private Builder() {
     }
@@ -142,6 +159,17 @@ public final class RouterCapabilities {
         throw new InvalidConfigurationException("maxEnvironments " + max + " is invalid: use 1 or more");
       }
       this.maxEnvironments = max;
+      return this;
+    }
+
+    /**
+     * @param guard how the router's writes are guarded (default {@link WriteGuard#ENGINE}); anything
+     *     else promises a {@link Router#applyIfUnchanged(TrafficSplit, TrafficSplit, WritePurpose)} of
+     *     the router's own, which {@code RouterContractTest} checks
+     * @return this builder
+     */
+    public Builder writeGuard(WriteGuard guard) {
+      this.writeGuard = Checks.notNull(guard, "writeGuard");
       return this;
     }
 

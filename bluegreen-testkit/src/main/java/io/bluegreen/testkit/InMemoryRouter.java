@@ -1,5 +1,6 @@
 package io.bluegreen.testkit;
 
+import io.bluegreen.core.DriftDetectedException;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
@@ -11,6 +12,9 @@ import io.bluegreen.core.Sleeper;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.Verification;
+import io.bluegreen.core.WriteGuard;
+import io.bluegreen.core.WritePurpose;
+import io.bluegreen.core.WriteResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +30,10 @@ import java.util.function.Supplier;
  * <p>It counts every backend call, logs every write, and injects failures on demand: failing reads,
  * failing writes (optionally after the write landed, like a timeout after commit), verifications
  * that stay PENDING, a failing preflight or a target not ready yet, a concurrent writer (to another
- * split or to a state no environment maps to), and latency.
+ * split or to a state no environment maps to), and latency. With {@link Builder#writeGuard(WriteGuard)}
+ * it also stands for a backend with a write path of its own: {@link WriteGuard#CONDITIONAL} (one
+ * request per write, refused when the route changed, like a Kubernetes update carrying a
+ * resourceVersion) or {@link WriteGuard#READ_THEN_WRITE} (a read, then the write, like ELBv2).
  *
  * <pre>{@code
  * InMemoryRouter router = InMemoryRouter.builder().environments(blue, green).build(); // blue=100 green=0
@@ -71,6 +78,7 @@ public final class InMemoryRouter implements Router {
   private int requests;
   private int pendingVerifies;
   private int pendingAfterWrite;
+  private int guardRefusals;
   private String preflightFailure;
   private String notReadyMessage;
   private int notReadyPreflights;
@@ -144,6 +152,65 @@ public final class InMemoryRouter implements Router {
       if (fault != null) {
         throw fault.failure.get();
       }
+    }
+  }
+
+  /**
+   * The backend's own guarded write, when built with {@link Builder#writeGuard(WriteGuard)}: {@link
+   * WriteGuard#CONDITIONAL} is one request that writes only if the route holds {@code expected} (or
+   * finds {@code target} in place) and answers with the stored split; {@link
+   * WriteGuard#READ_THEN_WRITE} reads first (one request), then writes (another). Write faults and
+   * {@link #verifyPendingAfterEachWrite(int)} apply; a refused guard is a {@link
+   * DriftDetectedException} (counted by {@link #guardRefusals()}), never a write.
+   */
+  @Override
+  public WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+    WriteGuard guard = capabilities.writeGuard();
+    if (guard == WriteGuard.ENGINE) {
+      return Router.super.applyIfUnchanged(expected, target, purpose);
+    }
+    validate(target);
+    Objects.requireNonNull(expected, "expected");
+    TrafficSplit ordered = target.orderedAs(environments);
+    if (guard == WriteGuard.READ_THEN_WRITE) {
+      backendCall(Call.READ, null);
+      synchronized (lock) {
+        reads++;
+        TrafficSplit now = mappedSplit();
+        if (now.equals(ordered)) {
+          return WriteResult.alreadyInPlace(Verification.verified(now));
+        }
+        if (!now.equals(expected)) {
+          guardRefusals++;
+          throw new DriftDetectedException(expected, now, routeId);
+        }
+      }
+    }
+    Fault fault = takeFault(Call.WRITE, ordered);
+    pause();
+    synchronized (lock) {
+      requests++;
+      if (fault != null && !fault.landFirst) {
+        throw fault.failure.get();
+      }
+      TrafficSplit now = mappedSplit();
+      boolean inPlace = now.equals(ordered);
+      if (!inPlace && guard == WriteGuard.CONDITIONAL && !now.equals(expected)) {
+        guardRefusals++;
+        throw new DriftDetectedException(expected, now, routeId);
+      }
+      if (!inPlace) {
+        split = ordered;
+        writes.add(ordered);
+        pendingVerifies = pendingAfterWrite;
+      }
+      if (fault != null) {
+        throw fault.failure.get();
+      }
+      Verification v = pendingVerifies > 0 && !inPlace
+          ? Verification.pending("in-memory change still propagating (" + pendingVerifies + " more polls)", ordered)
+          : Verification.verified(ordered);
+      return inPlace ? WriteResult.alreadyInPlace(v) : WriteResult.written(v);
     }
   }
 
@@ -401,6 +468,13 @@ public final class InMemoryRouter implements Router {
     }
   }
 
+  /** @return guarded writes refused because the route held neither the expected split nor the target */
+  public int guardRefusals() {
+    synchronized (lock) {
+      return guardRefusals;
+    }
+  }
+
   /** @return every backend call, failed ones included */
   public int requestCount() {
     synchronized (lock) {
@@ -431,6 +505,7 @@ public final class InMemoryRouter implements Router {
     private TrafficSplit initial;
     private Duration latency = Duration.ZERO;
     private Sleeper latencySleeper = Sleeper.system();
+    private WriteGuard writeGuard = WriteGuard.ENGINE;
 
     private Builder() {
     }
@@ -453,6 +528,7 @@ public final class InMemoryRouter implements Router {
     /** @param caps capabilities (default weighted) @return this */
     public Builder capabilities(RouterCapabilities caps) {
       this.capabilities = Objects.requireNonNull(caps, "capabilities");
+      this.writeGuard = caps.writeGuard();
       return this;
     }
 
@@ -474,8 +550,24 @@ public final class InMemoryRouter implements Router {
       return this;
     }
 
+    /**
+     * @param guard how writes are guarded (default {@link WriteGuard#ENGINE}: no write path of its
+     *     own); {@link WriteGuard#CONDITIONAL} makes it a K8s-like backend whose guarded write is one
+     *     request, {@link WriteGuard#READ_THEN_WRITE} an ELBv2-like one (read, then write)
+     * @return this
+     */
+    public Builder writeGuard(WriteGuard guard) {
+      this.writeGuard = Objects.requireNonNull(guard, "writeGuard");
+      return this;
+    }
+
     /** @return the router */
     public InMemoryRouter build() {
+      if (capabilities.writeGuard() != writeGuard) {
+        capabilities = RouterCapabilities.builder().weighted(capabilities.isWeighted())
+            .granularityPercent(capabilities.granularityPercent()).maxEnvironments(capabilities.maxEnvironments())
+            .writeGuard(writeGuard).build();
+      }
       return new InMemoryRouter(this);
     }
   }

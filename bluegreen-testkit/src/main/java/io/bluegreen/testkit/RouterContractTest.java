@@ -22,6 +22,9 @@ import io.bluegreen.core.TrafficObservation;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.Verification;
+import io.bluegreen.core.WriteGuard;
+import io.bluegreen.core.WritePurpose;
+import io.bluegreen.core.WriteResult;
 import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.lock.InProcessRouteLock;
 import java.time.Duration;
@@ -69,9 +72,13 @@ import org.junit.jupiter.api.Test;
  * idempotent apply, nothing but the weights changed); <b>validation</b> (invalid splits rejected
  * before any backend call); <b>capabilities</b> (honest capabilities, verification and preflight);
  * <b>drift and out-of-band changes</b> (a state no environment maps to is reported as such; a plan
- * reports drift during a bake and does not overwrite it); and <b>under a plan</b> (a staged switch
- * with one write per stage, and an exact rollback). Checks that need a hook the fixture does not
- * have are skipped, saying which hook.
+ * reports drift during a bake and does not overwrite it); <b>under a plan</b> (a staged switch
+ * with one write per stage, and an exact rollback); and, for a router whose {@link
+ * RouterCapabilities#writeGuard()} is not {@link WriteGuard#ENGINE}, <b>guarded writes</b> ({@code
+ * applyIfUnchanged} answers with the state it wrote, writes nothing when the target is in place,
+ * reports a refused guard as drift and not as a write, and a {@link WriteGuard#CONDITIONAL} router
+ * rolls a plan back in exactly one request). Checks that need a hook the fixture does not have are
+ * skipped, saying which hook.
  */
 public abstract class RouterContractTest {
 
@@ -730,6 +737,140 @@ public abstract class RouterContractTest {
       assertEquals(prior, router().current(), "rollback must restore the split found at start");
       assertEquals(prior, result.trafficNow().orElseThrow());
       assertTrue(result.isTrafficNowVerified(), "the rollback must be verified");
+    }
+  }
+
+  /** A write guard of the router's own: it answers with what it wrote, and a refused guard is drift, not a write. */
+  @Nested
+  @DisplayName("guarded writes")
+  class GuardedWrites {
+
+    private WriteGuard claimedGuard() {
+      WriteGuard guard = router().capabilities().writeGuard();
+      Assumptions.assumeTrue(guard.isRouterGuarded(), "skipped: the router claims no write guard of its own"
+          + " (capabilities().writeGuard() is ENGINE), so plans write through current(), apply() and verify()");
+      return guard;
+    }
+
+    @Test
+    @DisplayName("applyIfUnchanged writes the target once and answers with the state the backend holds")
+    void answersWithTheStateItWrote() throws Exception {
+      claimedGuard();
+      TrafficSplit target = expressibleSplits().get(0).equals(split(100)) ? split(0) : expressibleSplits().get(0);
+      assertEquals(split(100), router().current(), "a plan always reads the route before its first write");
+      long writes = fixture.backendWrites();
+      WriteResult result = router().applyIfUnchanged(split(100), target, WritePurpose.STAGE);
+      assertNotNull(result, "applyIfUnchanged must not return null");
+      assertTrue(result.written(), "applyIfUnchanged(" + split(100) + " -> " + target + ") on a route holding " + split(100)
+          + " must write: " + result);
+      assertEquals(writes + 1, fixture.backendWrites(), "one guarded write is exactly one backend write");
+      assertTrue(result.observed().isPresent() || !result.verification().isVerified(),
+          "a VERIFIED answer must carry the split the backend holds (Verification.verified(split)): " + result);
+      result.observed().ifPresent(observed -> assertEquals(target, observed,
+          "applyIfUnchanged must answer with the state it wrote, from the write's response: " + result));
+      assertTrue(result.verification().status() != Verification.Status.UNSUPPORTED,
+          "a router with a write guard of its own must say what it wrote (VERIFIED or PENDING): " + result);
+      awaitVerified(target);
+      assertEquals(target, router().current(), "current() after applyIfUnchanged(.., " + target + ")");
+    }
+
+    @Test
+    @DisplayName("applyIfUnchanged of the split in place writes nothing")
+    void targetInPlaceWritesNothing() {
+      claimedGuard();
+      assertEquals(split(100), router().current());
+      long writes = fixture.backendWrites();
+      WriteResult result = router().applyIfUnchanged(split(100), split(100), WritePurpose.STAGE);
+      assertFalse(result.written(), "the target was in place: " + result);
+      assertEquals(writes, fixture.backendWrites(), "applyIfUnchanged of the split in place must not write");
+      result.observed().ifPresent(observed -> assertEquals(split(100), observed, "the answer must say what is in place"));
+    }
+
+    @Test
+    @DisplayName("a guard that finds another writer's split is drift naming it, and nothing is written over it")
+    void refusedGuardOnAnotherSplitIsDrift() {
+      claimedGuard();
+      Assumptions.assumeTrue(router().capabilities().isWeighted(), "skipped: an atomic-only route has no third split to drift to"
+          + " (the unmapped-state check covers it)");
+      OutOfBandWriter writer = outOfBand();
+      assertNotNull(writer);
+      assertEquals(split(100), router().current(), "the router's last read: all on blue");
+      TrafficSplit other = expressibleSplits().stream().filter(s -> !s.equals(split(100)) && !s.equals(split(0))).findFirst()
+          .orElseThrow();
+      writeOutOfBand(other);
+      DriftDetectedException e = assertThrows(DriftDetectedException.class,
+          () -> router().applyIfUnchanged(split(100), split(0), WritePurpose.ROLLBACK),
+          "applyIfUnchanged(" + split(100) + " -> " + split(0) + ") on a route another writer moved to " + other + " must refuse");
+      assertEquals(Optional.of(other), e.actual(), "the drift must say what was found: " + e.getMessage());
+      assertEquals(other, router().current(), "the other writer's split must still be in place");
+    }
+
+    @Test
+    @DisplayName("a guard that finds a state no environment maps to is drift naming it, and nothing is written over it")
+    void refusedGuardOnAnUnmappedStateIsDrift() {
+      claimedGuard();
+      assertEquals(split(100), router().current(), "the router's last read: all on blue");
+      String fragment = writeUnmappedOutOfBand();
+      RuntimeException e = assertThrows(RuntimeException.class,
+          () -> router().applyIfUnchanged(split(100), split(0), WritePurpose.ROLLBACK));
+      String found = e instanceof DriftDetectedException d ? d.found()
+          : e instanceof UnmappedRouteStateException u ? u.found() : null;
+      assertNotNull(found, "a refused guard must be a DriftDetectedException or an UnmappedRouteStateException, not " + e);
+      assertTrue(found.contains(fragment), "the drift must name " + fragment + ": " + found);
+      UnmappedRouteStateException still = assertThrows(UnmappedRouteStateException.class, () -> router().current(),
+          "the other writer's state must still be in place");
+      assertTrue(still.found().contains(fragment), still.found());
+    }
+
+    @Test
+    @DisplayName("a plan's rollback whose guard finds another writer reports drift and writes nothing over it")
+    void aPlanWhoseRollbackGuardIsRefusedReportsDrift() {
+      claimedGuard();
+      outOfBand();
+      boolean weighted = router().capabilities().isWeighted();
+      StageSchedule schedule = weighted ? stagedSchedule() : StageSchedule.allAtOnce(Duration.ofMinutes(1));
+      AtomicLong writesAfterDrift = new AtomicLong(-1);
+      String[] fragment = new String[1];
+      SwitchResult result = plan(schedule, VirtualClock.create())
+          .gate(ScriptedGate.unhealthyDuringStage(1, "contract test: green broke"))
+          .listener(e -> {
+            if (e instanceof SwitchEvent.RollbackStarted) {
+              fragment[0] = writeUnmappedOutOfBand();
+              writesAfterDrift.set(fixture.backendWrites());
+            }
+          }).build().execute();
+      assertEquals(Outcome.ABORTED, result.outcome(), "a rollback must not write over another writer: " + result.summary());
+      List<SwitchEvent.DriftDetected> drift = result.events(SwitchEvent.DriftDetected.class);
+      assertFalse(drift.isEmpty(), "a DriftDetected event: " + result.summary());
+      assertTrue(drift.get(0).found().contains(fragment[0]), "DriftDetected.found() must name " + fragment[0] + ": " + drift.get(0).found());
+      assertEquals(TrafficObservation.Kind.UNMAPPED, result.traffic().kind(), "the result reports the state found: " + result.summary());
+      assertThrows(UnmappedRouteStateException.class, () -> router().current(), "the other writer's state must still be in place");
+      assertTrue(fixture.backendWrites() - writesAfterDrift.get() <= 1,
+          "at most the refused conditional write may reach the backend after the drift");
+    }
+
+    @Test
+    @DisplayName("a CONDITIONAL router rolls a plan back in exactly one backend request, verified by the write's answer")
+    void conditionalRollbackIsOneRequest() {
+      Assumptions.assumeTrue(claimedGuard() == WriteGuard.CONDITIONAL, "skipped: the router's guard is "
+          + router().capabilities().writeGuard() + ", which reads before it writes");
+      boolean weighted = router().capabilities().isWeighted();
+      StageSchedule schedule = weighted ? stagedSchedule() : StageSchedule.allAtOnce(Duration.ofMinutes(1));
+      AtomicLong atStart = new AtomicLong(-1);
+      AtomicLong atEnd = new AtomicLong(-1);
+      SwitchResult result = plan(schedule, VirtualClock.create())
+          .gate(ScriptedGate.unhealthyDuringStage(1, "contract test: green broke"))
+          .listener(e -> {
+            if (e instanceof SwitchEvent.RollbackStarted) {
+              atStart.set(fixture.backendRequests());
+            } else if (e instanceof SwitchEvent.RollbackCompleted) {
+              atEnd.set(fixture.backendRequests());
+            }
+          }).build().execute();
+      assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
+      assertTrue(result.isTrafficNowVerified(), "the rollback must be verified: " + result.summary());
+      assertEquals(split(100), router().current());
+      assertEquals(1, atEnd.get() - atStart.get(), "backend requests from RollbackStarted to RollbackCompleted");
     }
   }
 }
