@@ -204,6 +204,13 @@ public final class FakeElb implements AutoCloseable {
     actions = m;
   }
 
+  /** @param flattened new rule Actions, flattened; ${BLUE} and ${GREEN} are replaced */
+  public synchronized void ruleActions(Map<String, String> flattened) {
+    Map<String, String> m = new LinkedHashMap<>();
+    flattened.forEach((k, v) -> m.put(k, v.replace("${BLUE}", BLUE).replace("${GREEN}", GREEN)));
+    ruleActions = m;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // inspection
 
