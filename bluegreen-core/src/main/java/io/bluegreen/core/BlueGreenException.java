@@ -1,7 +1,9 @@
 package io.bluegreen.core;
 
 /**
- * Base of every exception this library throws, so a caller can catch them all at once.
+ * Base of every exception this library throws, so a caller can catch them all at once. Messages
+ * are printed through {@link Redaction#text(String)}: a URI in one loses its user info, query
+ * values and fragment, and credential-shaped values are redacted.
  *
  * <pre>{@code
  * try {
@@ -16,7 +18,7 @@ public class BlueGreenException extends RuntimeException {
 
   /** @param message what went wrong and what to do about it */
   public BlueGreenException(String message) {
-    super(message);
+    super(Redaction.text(message));
   }
 
   /**
@@ -24,6 +26,6 @@ public class BlueGreenException extends RuntimeException {
    * @param cause the underlying failure
    */
   public BlueGreenException(String message, Throwable cause) {
-    super(message, cause);
+    super(Redaction.text(message), cause);
   }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A gate's verdict: HEALTHY, UNHEALTHY with a reason, or INCONCLUSIVE with a reason; optionally with
  * the numbers it was based on ({@link #measurements()}), which travel with the verdict into {@code
- * SwitchEvent.GateChecked} events.
+ * SwitchEvent.GateChecked} events. Reasons are printed through {@link Redaction#text(String)}, so a
+ * URI in one loses its query values.
  *
  * <pre>{@code
  * return status == 200 ? GateResult.healthy("HTTP 200") : GateResult.unhealthy("HTTP " + status + " from /health");
@@ -38,7 +39,7 @@ public final class GateResult {
 
   private GateResult(Status status, String reason, Map<String, Double> measurements) {
     this.status = status;
-    this.reason = reason;
+    this.reason = Redaction.text(reason);
     this.measurements = measurements;
   }
 

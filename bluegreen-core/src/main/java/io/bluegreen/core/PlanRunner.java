@@ -138,7 +138,7 @@ final class PlanRunner {
       } catch (LockUnavailableException e) {
         return finish(Outcome.ABORTED, e.getMessage(), e);
       } catch (RuntimeException e) {
-        return finish(Outcome.ABORTED, "could not take the lock on " + router.routeId() + ": " + e.getMessage(), e);
+        return finish(Outcome.ABORTED, "could not take the lock on " + router.routeId() + ": " + message(e), e);
       }
       emit(new SwitchEvent.LockAcquired(now(), plan.name(), router.routeId(), lease.owner(), lease.fencingToken()));
       return runLocked();
@@ -147,7 +147,7 @@ final class PlanRunner {
         try {
           lease.close();
         } catch (RuntimeException e) {
-          LOG.warn("[{}] could not release the lock on {}: {}", plan.name(), router.routeId(), e.toString());
+          LOG.warn("[{}] could not release the lock on {}: {}", plan.name(), router.routeId(), Redaction.text(e.toString()));
         }
       }
       if (interrupted) {
@@ -178,7 +178,7 @@ final class PlanRunner {
           ? " " + e.getMessage() : "";
       return afterStop("interrupted" + where, e, true, false);
     } catch (RuntimeException e) {
-      return afterStop("unexpected failure: " + e, e, true, false);
+      return afterStop("unexpected failure: " + Redaction.text(e.toString()), e, true, false);
     }
   }
 
@@ -218,7 +218,7 @@ final class PlanRunner {
       } catch (UnmappedRouteStateException e) {
         return notRolledBack(reason, DriftDetectedException.unmapped(lastKnown, e));
       } catch (RuntimeException e) {
-        LOG.debug("[{}] could not read the route after a failed write ({}): rolling back to be safe", plan.name(), e.toString());
+        LOG.debug("[{}] could not read the route after a failed write ({}): rolling back to be safe", plan.name(), Redaction.text(e.toString()));
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -375,7 +375,7 @@ final class PlanRunner {
       try {
         gate.preflight(ctx);
       } catch (RuntimeException e) {
-        throw Stop.abort("gate " + gate.name() + " failed its preflight: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        throw Stop.abort("gate " + gate.name() + " failed its preflight: " + message(e), e);
       }
     }
   }
@@ -805,7 +805,7 @@ final class PlanRunner {
       } catch (UnmappedRouteStateException e) {
         return notRolledBack(reason, DriftDetectedException.unmapped(lastKnown, e));
       } catch (RuntimeException e) {
-        emit(new SwitchEvent.Notice(now(), plan.name(), "could not read the route before rolling back (" + e.getMessage()
+        emit(new SwitchEvent.Notice(now(), plan.name(), "could not read the route before rolling back (" + message(e)
             + "); writing the rollback anyway", SwitchEvent.Notice.Level.WARN));
       } catch (InterruptedException e) {
         interrupted = true;
@@ -851,9 +851,9 @@ final class PlanRunner {
       } catch (UnmappedRouteStateException unmapped) {
         return notRolledBack(reason, DriftDetectedException.unmapped(lastKnown, unmapped));
       } catch (RuntimeException | InterruptedException readFailure) {
-        LOG.debug("[{}] read after failed rollback failed too: {}", plan.name(), readFailure.toString());
+        LOG.debug("[{}] read after failed rollback failed too: {}", plan.name(), Redaction.text(readFailure.toString()));
       }
-      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      String why = message(e);
       emit(new SwitchEvent.RollbackFailed(now(), plan.name(), why, traffic.split()));
       return finish(Outcome.ROLLBACK_FAILED, reason + "; rollback to " + rollbackTarget + " failed: " + why
           + ". Restore it by hand", e);
@@ -947,7 +947,7 @@ final class PlanRunner {
   }
 
   private void readFailed(RuntimeException e) {
-    traffic = traffic.failed(e.getMessage() == null ? e.toString() : e.getMessage(), now());
+    traffic = traffic.failed(message(e), now());
   }
 
   private <T> T call(RetryingCaller caller, String what, Supplier<T> call) throws Stop, InterruptedException {
@@ -981,12 +981,16 @@ final class PlanRunner {
       return Stop.abort(e.getMessage(), e);
     }
     String retried = router.isTransient(e) ? " (still failing after " + (caller == forward ? plan.retry() : plan.rollbackRetry()).maxAttempts() + " attempts)" : "";
-    return Stop.rollback(what + " failed" + retried + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+    return Stop.rollback(what + " failed" + retried + ": " + message(e), e);
   }
 
   private void onRetry(String operation, int attempt, Duration wait, Throwable failure) {
-    emit(new SwitchEvent.RetryScheduled(now(), plan.name(), operation, attempt, wait,
-        failure.getMessage() == null ? failure.toString() : failure.getMessage()));
+    emit(new SwitchEvent.RetryScheduled(now(), plan.name(), operation, attempt, wait, message(failure)));
+  }
+
+  /** A failure's message (its type when it has none), through the redaction rule: routers and gates may be anyone's. */
+  private static String message(Throwable e) {
+    return Redaction.text(e.getMessage() == null ? e.toString() : e.getMessage());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -999,7 +1003,7 @@ final class PlanRunner {
     b.routeId = router.routeId();
     b.outcome = outcome;
     b.reason = reason;
-    b.cause = cause;
+    b.cause = cause instanceof BlueGreenException ? cause : Redaction.exception(cause, List.of());
     b.snapshot = snapshot;
     b.target = target;
     b.traffic = traffic;
@@ -1029,7 +1033,7 @@ final class PlanRunner {
       try {
         listener.onEvent(event);
       } catch (RuntimeException e) {
-        LOG.warn("[{}] listener {} failed on {}: {}", plan.name(), listener, event.getClass().getSimpleName(), e.toString());
+        LOG.warn("[{}] listener {} failed on {}: {}", plan.name(), listener, event.getClass().getSimpleName(), Redaction.text(e.toString()));
       }
     }
   }

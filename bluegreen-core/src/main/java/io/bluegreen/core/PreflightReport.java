@@ -68,11 +68,11 @@ public final class PreflightReport {
     }
 
     /**
-     * @param notice a warning for the operator
+     * @param notice a warning for the operator (printed through {@link Redaction#text(String)})
      * @return this builder
      */
     public Builder notice(String notice) {
-      notices.add(Checks.notBlank(notice, "notice"));
+      notices.add(Redaction.text(Checks.notBlank(notice, "notice")));
       return this;
     }
 

@@ -5,17 +5,20 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -33,14 +36,17 @@ import java.util.function.Predicate;
  *     .build();
  * }</pre>
  *
- * <p>Header values (e.g. an Authorization token) are sent but never logged or reported; user info in
- * the URI is not allowed (use a header).
+ * <p>Nothing secret is printed: the URI appears in its name, reasons and errors only through {@link
+ * Redaction#uri(URI)} (no user info, query values or fragment), header values (e.g. an Authorization
+ * token) are sent but never logged or reported, and an error message that echoes a header or query
+ * value is redacted. User info in the URI is not allowed (pass credentials in a header).
  */
 public final class HttpHealthGate implements HealthGate {
 
   private static final int MAX_BODY = 64 * 1024;
 
   private final URI uri;
+  private final String shown;
   private final String name;
   private final IntPredicate statusOk;
   private final String statusDescription;
@@ -49,16 +55,31 @@ public final class HttpHealthGate implements HealthGate {
   private final Duration timeout;
   private final Map<String, String> headers;
   private final HttpClient client;
+  private final List<String> secrets;
 
   private HttpHealthGate(Builder b) {
     this.uri = b.uri;
-    this.name = b.name != null ? b.name : "http " + b.uri;
+    this.shown = Redaction.uri(b.uri);
+    this.name = b.name != null ? b.name : "http " + shown;
     this.statusOk = b.statusOk;
     this.statusDescription = b.statusDescription;
     this.body = b.body;
     this.bodyDescription = b.bodyDescription;
     this.timeout = b.timeout;
     this.headers = Map.copyOf(b.headers);
+    List<String> known = new ArrayList<>(headers.values());
+    if (uri.getRawQuery() != null) {
+      for (String part : uri.getRawQuery().split("&")) {
+        String value = part.substring(part.indexOf('=') + 1);
+        known.add(value);
+        try {
+          known.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException notEncoded) {
+          // the raw value is searched for already
+        }
+      }
+    }
+    this.secrets = List.copyOf(known);
     this.client = b.client != null ? b.client
         : HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
   }
@@ -79,31 +100,31 @@ public final class HttpHealthGate implements HealthGate {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
-      return GateResult.unhealthy("GET " + uri + " timed out after " + timeout.toMillis() + "ms");
+      return GateResult.unhealthy("GET " + shown + " timed out after " + timeout.toMillis() + "ms");
     } catch (IOException e) {
-      return GateResult.unhealthy("GET " + uri + " failed: " + describe(e));
+      return GateResult.unhealthy("GET " + shown + " failed: " + describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return GateResult.inconclusive("interrupted while calling " + uri);
+      return GateResult.inconclusive("interrupted while calling " + shown);
     }
     int status = response.statusCode();
     String text;
     try (InputStream in = response.body()) {
       text = body == null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      return GateResult.unhealthy("GET " + uri + " answered " + status + " but its body could not be read: " + describe(e));
+      return GateResult.unhealthy("GET " + shown + " answered " + status + " but its body could not be read: " + describe(e));
     }
     if (!statusOk.test(status)) {
-      return GateResult.unhealthy("GET " + uri + " answered HTTP " + status + ", expected " + statusDescription);
+      return GateResult.unhealthy("GET " + shown + " answered HTTP " + status + ", expected " + statusDescription);
     }
     if (body != null && !body.test(text)) {
-      return GateResult.unhealthy("GET " + uri + " answered HTTP " + status + " but the body does not match " + bodyDescription);
+      return GateResult.unhealthy("GET " + shown + " answered HTTP " + status + " but the body does not match " + bodyDescription);
     }
     return GateResult.healthy("HTTP " + status);
   }
 
-  private static String describe(Throwable e) {
-    String m = e.getMessage();
+  private String describe(Throwable e) {
+    String m = Redaction.text(e.getMessage(), secrets);
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
@@ -112,7 +133,7 @@ public final class HttpHealthGate implements HealthGate {
     return name;
   }
 
-  /** @return the polled URI */
+  /** @return the polled URI, as given (print it through {@link Redaction#uri(URI)}) */
   public URI uri() {
     return uri;
   }
@@ -144,24 +165,20 @@ public final class HttpHealthGate implements HealthGate {
       Checks.notNull(uri, "uri");
       String scheme = uri.getScheme();
       if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-        throw new InvalidConfigurationException("health URI " + Checks.printable(uri.toString())
+        throw new InvalidConfigurationException("health URI " + Redaction.uri(uri)
             + " must be absolute and use http or https, e.g. http://green.internal:8080/health");
       }
       if (uri.getHost() == null || uri.getHost().isBlank()) {
-        throw new InvalidConfigurationException("health URI " + Checks.printable(uri.toString()) + " has no host: e.g. http://green.internal:8080/health");
+        throw new InvalidConfigurationException("health URI " + Redaction.uri(uri) + " has no host: e.g. http://green.internal:8080/health");
       }
       if (uri.getRawUserInfo() != null) {
-        try {
-          uri = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
-        } catch (URISyntaxException e) {
-          uri = null;
-        }
-        throw new InvalidConfigurationException("health URI " + uri + " carries user info (credentials): pass them with header(\"Authorization\", ...) instead, so they never appear in logs");
+        throw new InvalidConfigurationException("health URI " + Redaction.uri(uri) + " carries user info (credentials): pass them with"
+            + " header(\"Authorization\", ...) instead, so they never appear in logs");
       }
       this.uri = uri;
     }
 
-    /** @param name the gate's name in events (default "http " + uri) @return this */
+    /** @param name the gate's name in events (default "http " + the redacted URI) @return this */
     public Builder name(String name) {
       this.name = Checks.notBlank(name, "name");
       return this;
@@ -207,7 +224,11 @@ public final class HttpHealthGate implements HealthGate {
       return this;
     }
 
-    /** @param header a request header (never logged) @param value its value @return this */
+    /**
+     * @param header a request header (its name may appear in messages, its value never does)
+     * @param value its value
+     * @return this
+     */
     public Builder header(String header, String value) {
       headers.put(Checks.notBlank(header, "header"), Checks.notNull(value, "header value"));
       return this;
