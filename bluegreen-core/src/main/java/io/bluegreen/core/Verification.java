@@ -32,7 +32,7 @@ public final class Verification {
 
   private Verification(Status status, String detail, TrafficSplit observed) {
     this.status = status;
-    this.detail = detail;
+    this.detail = Redaction.text(detail);
     this.observed = observed;
   }
 

@@ -118,7 +118,7 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
 
   @Override
   HTTPRoute read() {
-    return KubeCalls.call(KubeCalls.GET_HTTPROUTE, object(),
+    return KubeCalls.call(client, KubeCalls.GET_HTTPROUTE, object(),
         () -> client.resources(HTTPRoute.class).inNamespace(namespace).withName(name).get());
   }
 

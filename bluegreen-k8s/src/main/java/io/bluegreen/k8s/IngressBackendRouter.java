@@ -103,7 +103,7 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
 
   @Override
   Ingress read() {
-    return KubeCalls.call(KubeCalls.GET_INGRESS, object(),
+    return KubeCalls.call(client, KubeCalls.GET_INGRESS, object(),
         () -> client.network().v1().ingresses().inNamespace(namespace).withName(name).get());
   }
 

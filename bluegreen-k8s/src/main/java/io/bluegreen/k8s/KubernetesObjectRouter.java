@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
 
-  private static final Logger LOG = LoggerFactory.getLogger(KubernetesObjectRouter.class);
+  /** Logs under the public router's name (e.g. io.bluegreen.k8s.ServiceSelectorRouter), as the README lists. */
+  private final Logger log = LoggerFactory.getLogger(getClass());
 
   final KubernetesClient client;
   final String namespace;
@@ -164,7 +165,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     T read = readRequired();
     TrafficSplit now = splitOf(read);
     if (now.equals(wanted)) {
-      LOG.debug("{} already holds {}: nothing to write", object(), wanted);
+      log.debug("{} already holds {}: nothing to write", object(), wanted);
       return;
     }
     for (Environment e : environments) {
@@ -184,14 +185,14 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
       if (!Objects.equals(routingContent(fresh), routingContent(read))) {
         throw drift(now, read, fresh);
       }
-      LOG.info("{} changed (resourceVersion {} -> {}) but not its routing: writing {} again on the fresh version",
+      log.info("{} changed (resourceVersion {} -> {}) but not its routing: writing {} again on the fresh version",
           object(), rv(read), rv(fresh), wanted);
       try {
         T stored = guardedUpdate(withSplit(fresh, wanted));
         logWrite(fresh, stored, now, wanted);
       } catch (ConflictException again) {
         throw RouterException.transientFailure(object() + " changed again while writing " + wanted
-            + " (HTTP 409 twice): another client keeps updating it; retry later", again.getCause());
+            + " (HTTP 409 twice): another client keeps updating it; retry later", KubeCalls.redacted(client, again.getCause()));
       }
     }
   }
@@ -237,7 +238,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     }
     PreflightReport.Builder report = PreflightReport.builder();
     addNotices(object, target, report);
-    LOG.debug("preflight of {} for {} passed (now {})", object(), target, now);
+    log.debug("preflight of {} for {} passed (now {})", object(), target, now);
     return report.build();
   }
 
@@ -272,7 +273,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
       if (KubeCalls.isConflict(e)) {
         throw new ConflictException(e);
       }
-      throw KubeCalls.translate(e, updateOp(), object());
+      throw KubeCalls.translate(client, e, updateOp(), object());
     }
   }
 
@@ -287,12 +288,12 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     } catch (RouterException unreadable) {
       return new DriftDetectedException(expected, unreadable.getMessage(), what);
     }
-    LOG.warn("{} was changed by someone else while switching to a new split: stopping", what);
+    log.warn("{} was changed by someone else while switching to a new split: stopping", what);
     return new DriftDetectedException(expected, actual, what);
   }
 
   private void logWrite(T before, T after, TrafficSplit from, TrafficSplit to) {
-    LOG.info("{}: {} -> {} (resourceVersion {} -> {})", object(), from, to, rv(before), after == null ? "?" : rv(after));
+    log.info("{}: {} -> {} (resourceVersion {} -> {})", object(), from, to, rv(before), after == null ? "?" : rv(after));
   }
 
   static String rv(HasMetadata object) {
@@ -304,7 +305,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     private static final long serialVersionUID = 1L;
 
     ConflictException(KubernetesClientException cause) {
-      super(cause.getMessage(), cause, false, false);
+      super("HTTP 409", cause, false, false);
     }
   }
 

@@ -101,7 +101,7 @@ public final class ServiceSelectorRouter extends KubernetesObjectRouter<Service>
 
   @Override
   Service read() {
-    return KubeCalls.call(KubeCalls.GET_SERVICE, object(), () -> client.services().inNamespace(namespace).withName(name).get());
+    return KubeCalls.call(client, KubeCalls.GET_SERVICE, object(), () -> client.services().inNamespace(namespace).withName(name).get());
   }
 
   @Override

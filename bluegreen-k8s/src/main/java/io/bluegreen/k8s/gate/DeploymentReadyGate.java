@@ -93,7 +93,7 @@ public final class DeploymentReadyGate implements HealthGate {
     String finalName = deployment;
     Deployment d;
     try {
-      d = KubeCalls.call(KubeCalls.GET_DEPLOYMENT, object,
+      d = KubeCalls.call(client, KubeCalls.GET_DEPLOYMENT, object,
           () -> client.apps().deployments().inNamespace(namespace).withName(finalName).get());
     } catch (RouterException e) {
       return e.isTransient() ? GateResult.inconclusive("could not read " + object + ": " + e.getMessage())

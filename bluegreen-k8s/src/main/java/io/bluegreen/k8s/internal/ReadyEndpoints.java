@@ -54,12 +54,12 @@ public final class ReadyEndpoints {
    */
   public static Count forService(KubernetesClient client, String namespace, String service) {
     String object = "Service " + namespace + "/" + service;
-    Service svc = KubeCalls.call(KubeCalls.GET_SERVICE, object,
+    Service svc = KubeCalls.call(client, KubeCalls.GET_SERVICE, object,
         () -> client.services().inNamespace(namespace).withName(service).get());
     if (svc == null) {
       return new Count(0, 0, object + " does not exist", false);
     }
-    List<EndpointSlice> slices = KubeCalls.call(KubeCalls.LIST_ENDPOINT_SLICES, "EndpointSlices of " + object,
+    List<EndpointSlice> slices = KubeCalls.call(client, KubeCalls.LIST_ENDPOINT_SLICES, "EndpointSlices of " + object,
         () -> client.discovery().v1().endpointSlices().inNamespace(namespace).withLabel(SERVICE_NAME_LABEL, service).list().getItems());
     if (!slices.isEmpty()) {
       Set<String> ready = new HashSet<>();
@@ -94,7 +94,7 @@ public final class ReadyEndpoints {
    */
   public static Count forSelector(KubernetesClient client, String namespace, Map<String, String> selector) {
     String shown = describe(selector);
-    List<Pod> pods = KubeCalls.call(KubeCalls.LIST_PODS, "Pods matching " + shown + " in namespace " + namespace,
+    List<Pod> pods = KubeCalls.call(client, KubeCalls.LIST_PODS, "Pods matching " + shown + " in namespace " + namespace,
         () -> client.pods().inNamespace(namespace).withLabels(selector).list().getItems());
     int ready = 0;
     for (Pod pod : pods) {

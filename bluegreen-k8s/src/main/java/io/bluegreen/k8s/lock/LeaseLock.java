@@ -181,7 +181,7 @@ public final class LeaseLock implements RouteLock {
         if (KubeCalls.isConflict(e)) {
           throw unavailable(routeId, get(name, object), object, e);
         }
-        throw KubeCalls.translate(e, KubeCalls.CREATE_LEASE, object);
+        throw KubeCalls.translate(client, e, KubeCalls.CREATE_LEASE, object);
       }
     } else {
       if (isLive(existing, now)) {
@@ -203,7 +203,7 @@ public final class LeaseLock implements RouteLock {
         if (KubeCalls.isConflict(e)) {
           throw unavailable(routeId, get(name, object), object, e);
         }
-        throw KubeCalls.translate(e, KubeCalls.UPDATE_LEASE, object);
+        throw KubeCalls.translate(client, e, KubeCalls.UPDATE_LEASE, object);
       }
       LOG.info("took over {} for route {} from {} (expired or released)", object, routeId,
           existing.getSpec() == null ? null : existing.getSpec().getHolderIdentity());
@@ -213,7 +213,7 @@ public final class LeaseLock implements RouteLock {
   }
 
   private io.fabric8.kubernetes.api.model.coordination.v1.Lease get(String name, String object) {
-    return KubeCalls.call(KubeCalls.GET_LEASE, object, () -> client.leases().inNamespace(namespace).withName(name).get());
+    return KubeCalls.call(client, KubeCalls.GET_LEASE, object, () -> client.leases().inNamespace(namespace).withName(name).get());
   }
 
   private io.fabric8.kubernetes.api.model.coordination.v1.Lease update(io.fabric8.kubernetes.api.model.coordination.v1.Lease lease) {
@@ -244,7 +244,7 @@ public final class LeaseLock implements RouteLock {
     String message = "route " + routeId + " is locked by " + (holder == null || holder.isBlank() ? "another plan" : Checks.printable(holder))
         + " (" + object + (expiry == null ? "" : ", expires at " + expiry + " unless renewed") + "): only one plan may switch"
         + " a route at a time; wait for it to finish (or for its lock to expire) and retry";
-    return new LockUnavailableException(message, holder, cause);
+    return new LockUnavailableException(message, holder, KubeCalls.redacted(client, cause));
   }
 
   private Instant now() {
@@ -350,7 +350,7 @@ public final class LeaseLock implements RouteLock {
           lastFailure = e.getMessage();
         }
         LOG.warn("could not renew {} for route {}: {}; it expires at {} unless a later renewal succeeds", object, routeId,
-            e.getMessage(), lastRenewed.plus(leaseDuration));
+            KubeCalls.message(client, e), lastRenewed.plus(leaseDuration));
       }
     }
 
@@ -374,7 +374,7 @@ public final class LeaseLock implements RouteLock {
           return;
         }
         if (!KubeCalls.isConflict(e)) {
-          throw KubeCalls.translate(e, KubeCalls.UPDATE_LEASE, object);
+          throw KubeCalls.translate(client, e, KubeCalls.UPDATE_LEASE, object);
         }
         io.fabric8.kubernetes.api.model.coordination.v1.Lease fresh = get(name, object);
         if (!isOurs(fresh)) {
@@ -420,7 +420,7 @@ public final class LeaseLock implements RouteLock {
         try {
           release();
         } catch (RuntimeException e) {
-          LOG.warn("could not release {} for route {}: {}; it expires by itself at {}", object, routeId, e.getMessage(),
+          LOG.warn("could not release {} for route {}: {}; it expires by itself at {}", object, routeId, KubeCalls.message(client, e),
               lastRenewed.plus(leaseDuration));
         }
       }
@@ -436,7 +436,7 @@ public final class LeaseLock implements RouteLock {
           return;
         }
         if (!KubeCalls.isConflict(e)) {
-          throw KubeCalls.translate(e, KubeCalls.UPDATE_LEASE, object);
+          throw KubeCalls.translate(client, e, KubeCalls.UPDATE_LEASE, object);
         }
         io.fabric8.kubernetes.api.model.coordination.v1.Lease fresh = get(name, object);
         if (!isOurs(fresh)) {
