@@ -10,6 +10,7 @@ import io.bluegreen.core.TrafficSplit;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -98,7 +99,7 @@ public final class AlbListenerRouter extends AlbForwardRouter {
         return "ModifyListener";
       }
     };
-    return new AlbRouting(elb, store, parsed, where, "aws/alb/" + listenerArn, b.settings);
+    return new AlbRouting(elb, store, parsed, where, "aws/alb/" + listenerArn, b.settings, LoggerFactory.getLogger(AlbListenerRouter.class));
   }
 
   /**

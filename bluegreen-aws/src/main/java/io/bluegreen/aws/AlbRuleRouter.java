@@ -9,6 +9,7 @@ import io.bluegreen.core.RouterException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -70,7 +71,7 @@ public final class AlbRuleRouter extends AlbForwardRouter {
         return "ModifyRule";
       }
     };
-    return new AlbRouting(elb, store, parsed, where, "aws/alb/" + ruleArn, b.settings);
+    return new AlbRouting(elb, store, parsed, where, "aws/alb/" + ruleArn, b.settings, LoggerFactory.getLogger(AlbRuleRouter.class));
   }
 
   /**

@@ -126,10 +126,14 @@ class AwsCanaryTest {
         .gateInterval(Duration.ofSeconds(20)).clock(clock).sleeper(clock).waitForClientConvergence(false).listener(events);
   }
 
-  /** The next requests of {@code action} get this error; its message echoes every secret the caller holds. */
+  /**
+   * The next requests of {@code action} get this error; its message echoes every secret the request
+   * carried: the credentials always, the OIDC client secret when the request sent it (a write).
+   */
   private StubMapping answer(String action, int status, String code) {
-    String message = "User with access key " + accessKeyId + " (secret " + secretKey + ", session " + sessionToken
-        + ") may not set ClientSecret " + clientSecret + "; see https://iam.example/?X-Amz-Security-Token=" + sessionToken;
+    boolean write = action.startsWith("Modify");
+    String message = "User with access key " + accessKeyId + " (secret " + secretKey + ", session " + sessionToken + ") may not "
+        + (write ? "set ClientSecret " + clientSecret : "call " + action) + "; see https://iam.example/?X-Amz-Security-Token=" + sessionToken;
     return elb.server().stubFor(post(anyUrl()).withRequestBody(containing("Action=" + action)).atPriority(1)
         .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(
             "<ErrorResponse><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message

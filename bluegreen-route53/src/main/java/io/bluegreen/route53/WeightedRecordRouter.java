@@ -6,6 +6,7 @@ import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
 import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.PreflightReport;
+import io.bluegreen.core.Redaction;
 import io.bluegreen.core.Router;
 import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
@@ -454,7 +455,7 @@ public final class WeightedRecordRouter implements Router {
             // no answer from Route 53: the batch may have been applied all the same
             stillUnanswered.addAll(keysOf(batch));
           }
-          throw Route53Errors.wrap("ChangeResourceRecordSets on zone " + zoneId + " writing " + target + suffix, e);
+          throw Route53Errors.wrap(route53, "ChangeResourceRecordSets on zone " + zoneId + " writing " + target + suffix, e);
         }
         stillUnanswered.removeAll(keysOf(batch));
         LOG.info("{}: wrote {}{}: {} record changes, change {} is {}", routeId, target, suffix, batch.size(),
@@ -488,7 +489,7 @@ public final class WeightedRecordRouter implements Router {
         try {
           info = route53.getChange(r -> r.id(id)).changeInfo();
         } catch (SdkException e) {
-          throw Route53Errors.wrap("GetChange " + id, e);
+          throw Route53Errors.wrap(route53, "GetChange " + id, e);
         }
         if (info.status() != ChangeStatus.INSYNC) {
           int pending = lastWrite.get().pendingChangeIds().size();
@@ -532,10 +533,11 @@ public final class WeightedRecordRouter implements Router {
     try {
       zone = route53.getHostedZone(r -> r.id(zoneId));
     } catch (NoSuchHostedZoneException e) {
-      throw new PreflightException("hosted zone " + zoneId + " does not exist (" + e.awsErrorDetails().errorMessage()
-          + "): set the router's hostedZoneId to the id of the zone that holds " + records.get(0).name(), e);
+      List<String> secrets = Route53Errors.secretsOf(route53);
+      throw new PreflightException("hosted zone " + zoneId + " does not exist (" + Redaction.text(e.awsErrorDetails().errorMessage(), secrets)
+          + "): set the router's hostedZoneId to the id of the zone that holds " + records.get(0).name(), Route53Errors.redacted(e, secrets));
     } catch (SdkException e) {
-      throw preflightFailure(Route53Errors.wrap("GetHostedZone " + zoneId, e));
+      throw preflightFailure(Route53Errors.wrap(route53, "GetHostedZone " + zoneId, e));
     }
     String zoneName = zone.hostedZone().name();
     for (WeightedRecord r : records) {
@@ -612,7 +614,7 @@ public final class WeightedRecordRouter implements Router {
         problems.add(who + " names health check " + id + ", which does not exist: attach an existing health check or remove it");
         continue;
       } catch (SdkException e) {
-        RouterException wrapped = Route53Errors.wrap("GetHealthCheckStatus " + id, e);
+        RouterException wrapped = Route53Errors.wrap(route53, "GetHealthCheckStatus " + id, e);
         if (wrapped.isTransient()) {
           throw wrapped;
         }

@@ -1,6 +1,7 @@
 package io.bluegreen.aws.gate;
 
 import io.bluegreen.aws.internal.AwsFailures;
+import io.bluegreen.aws.internal.AwsRedaction;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
@@ -106,7 +107,8 @@ public final class CloudWatchAlarmGate implements HealthGate {
         token = response.nextToken();
       } while (token != null && ++pages < MAX_PAGES);
     } catch (RuntimeException e) {
-      String why = AwsFailures.translate("cloudwatch", "DescribeAlarms", "alarms " + alarms, e).getMessage();
+      String why = AwsFailures.translate("cloudwatch", "DescribeAlarms", "alarms " + alarms, e, AwsRedaction.secretsOf(cloudWatch))
+          .getMessage();
       LOG.debug("{}: {}", name, why);
       return GateResult.inconclusive(why);
     }

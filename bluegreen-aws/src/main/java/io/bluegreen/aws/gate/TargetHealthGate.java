@@ -2,6 +2,7 @@ package io.bluegreen.aws.gate;
 
 import io.bluegreen.aws.internal.AlbArns;
 import io.bluegreen.aws.internal.AwsFailures;
+import io.bluegreen.aws.internal.AwsRedaction;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
@@ -106,7 +107,7 @@ public final class TargetHealthGate implements HealthGate {
       if (AwsFailures.isNotFound(e)) {
         return GateResult.unhealthy("target group " + targetGroupArn + " does not exist (" + AwsFailures.errorCodeIn(e).orElse("not found") + ")");
       }
-      String why = AwsFailures.translate("DescribeTargetHealth", "target group " + targetGroupArn, e).getMessage();
+      String why = AwsFailures.translate("DescribeTargetHealth", "target group " + targetGroupArn, e, AwsRedaction.secretsOf(elb)).getMessage();
       LOG.debug("{}: {}", name, why);
       return GateResult.inconclusive(why);
     }

@@ -17,9 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -34,19 +35,25 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * only in how they read and write an action list ({@link ActionStore}). Not part of the public API.
  *
  * <pre>{@code
- * AlbRouting routing = new AlbRouting(elb, store, AlbArns.listener(arn), "listener " + arn, "aws/alb/" + arn, settings);
+ * AlbRouting routing = new AlbRouting(elb, store, AlbArns.listener(arn), "listener " + arn, "aws/alb/" + arn, settings,
+ *     LoggerFactory.getLogger(AlbListenerRouter.class));
  * routing.apply(TrafficSplit.of(blue, 90, green, 10));
  * }</pre>
  */
 public final class AlbRouting {
-
-  private static final Logger LOG = LoggerFactory.getLogger(AlbRouting.class);
 
   /** What was read from a listener or rule. */
   public record Read(List<Action> actions, String loadBalancerArn, boolean defaultRule) {
     /** Copies the list. */
     public Read {
       actions = List.copyOf(actions);
+    }
+
+    /** @return the action types only: an action can hold a secret (an OIDC client secret) */
+    @Override
+    public String toString() {
+      return "Read[actions=" + actions.stream().map(Action::typeAsString).toList() + ", loadBalancerArn=" + loadBalancerArn
+          + ", defaultRule=" + defaultRule + "]";
     }
   }
 
@@ -124,6 +131,9 @@ public final class AlbRouting {
   private final int minHealthyTargets;
   private final AwsRequestOverrideConfiguration timeout;
   private final RouterCapabilities capabilities;
+  private final Logger log;
+  /** OIDC client secrets seen in the actions read: kept out of every message. */
+  private final Set<String> clientSecrets = ConcurrentHashMap.newKeySet();
 
   /**
    * @param elb the client
@@ -132,8 +142,11 @@ public final class AlbRouting {
    * @param where "listener arn:..." or "listener rule arn:...", for messages
    * @param routeId the route id
    * @param settings the builder's settings
+   * @param log where writes are logged: the public router's category, e.g. {@code io.bluegreen.aws.AlbListenerRouter}
    */
-  public AlbRouting(ElasticLoadBalancingV2Client elb, ActionStore store, AlbArns.Parsed owner, String where, String routeId, Settings settings) {
+  public AlbRouting(ElasticLoadBalancingV2Client elb, ActionStore store, AlbArns.Parsed owner, String where, String routeId, Settings settings,
+      Logger log) {
+    this.log = log;
     this.elb = Checks.notNull(elb, "ElasticLoadBalancingV2Client");
     this.store = store;
     this.owner = owner;
@@ -202,7 +215,7 @@ public final class AlbRouting {
     ForwardActions.Forward forward = ForwardActions.find(read.actions(), where);
     TrafficSplit before = ForwardActions.split(forward, environmentsByArn, environments, where);
     if (before.equals(target)) {
-      LOG.debug("{} already sends {}: nothing to write", where, target);
+      log.debug("{} already sends {}: nothing to write", where, target);
       return;
     }
     if (read.defaultRule()) {
@@ -210,7 +223,7 @@ public final class AlbRouting {
           + " AlbListenerRouter with the listener ARN instead", null);
     }
     List<Action> actions = ForwardActions.rebuild(read.actions(), forward, target.orderedAs(environments), targetGroups, where);
-    LOG.info("{} {}: {} -> {}", store.writeOperation(), where, before.orderedAs(environments), target.orderedAs(environments));
+    log.info("{} {}: {} -> {}", store.writeOperation(), where, before.orderedAs(environments), target.orderedAs(environments));
     call(store.writeOperation(), () -> {
       store.write(actions, timeout);
       return null;
@@ -350,14 +363,22 @@ public final class AlbRouting {
   }
 
   private Read read() {
-    return call(store.readOperation(), () -> store.read(timeout));
+    Read read = call(store.readOperation(), () -> store.read(timeout));
+    for (Action a : read.actions()) {
+      if (a.authenticateOidcConfig() != null && a.authenticateOidcConfig().clientSecret() != null) {
+        clientSecrets.add(a.authenticateOidcConfig().clientSecret());
+      }
+    }
+    return read;
   }
 
   private <T> T call(String operation, Supplier<T> call) {
     try {
       return call.get();
     } catch (RuntimeException e) {
-      throw AwsFailures.translate(operation, where, e);
+      List<String> secrets = new ArrayList<>(AwsRedaction.secretsOf(elb));
+      secrets.addAll(clientSecrets);
+      throw AwsFailures.translate(operation, where, e, secrets);
     }
   }
 }

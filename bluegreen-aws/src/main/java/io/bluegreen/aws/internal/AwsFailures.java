@@ -1,9 +1,11 @@
 package io.bluegreen.aws.internal;
 
+import io.bluegreen.core.Redaction;
 import io.bluegreen.core.RouterException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -16,12 +18,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Turns AWS SDK failures into {@link RouterException}s marked transient or permanent, with the AWS
- * error code and what to fix in the message. Never retries itself: the plan engine does. Not part
- * of the public API.
+ * error code and what to fix in the message. Never retries itself: the plan engine does. The
+ * service's text and the SDK's exception pass the redaction rule with the caller's secrets (see
+ * {@link AwsRedaction}). Not part of the public API.
  *
  * <pre>{@code
  * try { elb.modifyListener(request); }
- * catch (RuntimeException e) { throw AwsFailures.translate("ModifyListener", "listener " + arn, e); }
+ * catch (RuntimeException e) { throw AwsFailures.translate("ModifyListener", "listener " + arn, e, AwsRedaction.secretsOf(elb)); }
  * }</pre>
  */
 public final class AwsFailures {
@@ -43,10 +46,11 @@ public final class AwsFailures {
    * @param operation the AWS operation, e.g. {@code "ModifyListener"}
    * @param resource what it was called on, e.g. {@code "listener arn:..."}
    * @param failure what the SDK threw
+   * @param secrets values to keep out of the message and the cause chain (the client's credentials...)
    * @return the failure to throw, transient or permanent
    */
-  public static RouterException translate(String operation, String resource, RuntimeException failure) {
-    return translate("elasticloadbalancing", operation, resource, failure);
+  public static RouterException translate(String operation, String resource, RuntimeException failure, Collection<String> secrets) {
+    return translate("elasticloadbalancing", operation, resource, failure, secrets);
   }
 
   /**
@@ -54,9 +58,11 @@ public final class AwsFailures {
    * @param operation the AWS operation, e.g. {@code "DescribeAlarms"}
    * @param resource what it was called on
    * @param failure what the SDK threw
+   * @param secrets values to keep out of the message and the cause chain (the client's credentials...)
    * @return the failure to throw, transient or permanent
    */
-  public static RouterException translate(String iamService, String operation, String resource, RuntimeException failure) {
+  public static RouterException translate(String iamService, String operation, String resource, RuntimeException failure,
+      Collection<String> secrets) {
     if (failure instanceof RouterException re) {
       return re;
     }
@@ -65,42 +71,44 @@ public final class AwsFailures {
       Thread.currentThread().interrupt();
     }
     String where = operation + " on " + resource;
+    Throwable cause = AwsRedaction.redacted(failure, secrets);
+    String message = Redaction.text(failure.getMessage(), secrets);
     if (failure instanceof AwsServiceException ase) {
       String code = errorCode(ase);
       int status = ase.statusCode();
       String lower = code.toLowerCase(Locale.ROOT);
-      String detail = where + " failed with AWS error " + code + " (HTTP " + status + "): " + serviceMessage(ase);
+      String detail = where + " failed with AWS error " + code + " (HTTP " + status + "): " + Redaction.text(serviceMessage(ase), secrets);
       if (THROTTLING.contains(lower) || ase.isThrottlingException() || status == 429) {
-        return withHint(RouterException.transientFailure(detail + "; throttled, retrying with backoff", failure), ase);
+        return withHint(RouterException.transientFailure(detail + "; throttled, retrying with backoff", cause), ase);
       }
       if (status >= 500 || SERVER.contains(lower)) {
-        return withHint(RouterException.transientFailure(detail + "; a server-side error, retrying with backoff", failure), ase);
+        return withHint(RouterException.transientFailure(detail + "; a server-side error, retrying with backoff", cause), ase);
       }
       if (NOT_FOUND.contains(lower)) {
         return RouterException.permanentFailure(detail + "; check that the ARN is right and that the client is configured for the"
-            + " resource's account and region", failure);
+            + " resource's account and region", cause);
       }
       if (ACCESS.contains(lower)) {
         return RouterException.permanentFailure(detail + "; grant " + iamService + ":" + operation
-            + " (or the action named above) to the caller, or fix its credentials: see the IAM policy in the bluegreen-aws README", failure);
+            + " (or the action named above) to the caller, or fix its credentials: see the IAM policy in the bluegreen-aws README", cause);
       }
       if (lower.equals("validationerror") || lower.equals("invalidparametervalue") || lower.equals("invalidconfigurationrequest")) {
         return RouterException.permanentFailure(detail + "; AWS rejected the request as invalid: check the ARNs and the listener's"
-            + " actions (a forward action takes at most 5 target groups with weights 0 to 999)", failure);
+            + " actions (a forward action takes at most 5 target groups with weights 0 to 999)", cause);
       }
-      return RouterException.permanentFailure(detail, failure);
+      return RouterException.permanentFailure(detail, cause);
     }
     if (failure instanceof ApiCallTimeoutException || failure instanceof ApiCallAttemptTimeoutException) {
-      return RouterException.transientFailure(where + " timed out: " + failure.getMessage(), failure);
+      return RouterException.transientFailure(where + " timed out: " + message, cause);
     }
     if (failure instanceof SdkClientException && !(failure instanceof AbortedException)) {
       if (hasIoOrTimeoutCause(failure)) {
-        return RouterException.transientFailure(where + " could not reach the endpoint: " + failure.getMessage(), failure);
+        return RouterException.transientFailure(where + " could not reach the endpoint: " + message, cause);
       }
-      return RouterException.permanentFailure(where + " failed in the AWS SDK client: " + failure.getMessage()
-          + "; check the client's credentials, region and endpoint", failure);
+      return RouterException.permanentFailure(where + " failed in the AWS SDK client: " + message
+          + "; check the client's credentials, region and endpoint", cause);
     }
-    return RouterException.permanentFailure(where + " failed: " + failure, failure);
+    return RouterException.permanentFailure(where + " failed: " + Redaction.text(failure.toString(), secrets), cause);
   }
 
   /**

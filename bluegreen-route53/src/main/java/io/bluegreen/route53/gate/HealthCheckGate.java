@@ -83,7 +83,7 @@ public final class HealthCheckGate implements HealthGate {
     } catch (NoSuchHealthCheckException e) {
       return GateResult.unhealthy("Route 53 health check " + healthCheckId + " does not exist: check the gate's health check id");
     } catch (SdkException e) {
-      RouterException wrapped = Route53Errors.wrap("GetHealthCheckStatus " + healthCheckId, e);
+      RouterException wrapped = Route53Errors.wrap(route53, "GetHealthCheckStatus " + healthCheckId, e);
       LOG.debug("{}: {}", name, wrapped.getMessage());
       return wrapped.isTransient() ? GateResult.inconclusive(wrapped.getMessage()) : GateResult.unhealthy(wrapped.getMessage());
     }

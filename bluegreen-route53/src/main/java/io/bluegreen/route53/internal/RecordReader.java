@@ -100,7 +100,7 @@ public final class RecordReader {
         try {
           page = route53.listResourceRecordSets(request);
         } catch (SdkException e) {
-          throw Route53Errors.wrap("ListResourceRecordSets on zone " + zoneId + " from " + pageStart, e);
+          throw Route53Errors.wrap(route53, "ListResourceRecordSets on zone " + zoneId + " from " + pageStart, e);
         }
         int added = 0;
         Key prev = null;

@@ -32,7 +32,7 @@ class Route53ErrorsTest {
       "400, InvalidInput, bad name, false",
       "403, AccessDenied, User is not authorized to perform: route53:ChangeResourceRecordSets, false"})
   void classifiesRoute53ErrorCodes(int status, String code, String message, boolean transientFailure) {
-    RouterException e = Route53Errors.wrap("ChangeResourceRecordSets on zone Z1", error(status, code, message));
+    RouterException e = Route53Errors.wrap(null, "ChangeResourceRecordSets on zone Z1", error(status, code, message));
     assertThat(e.isTransient()).isEqualTo(transientFailure);
     assertThat(e.getMessage()).contains(code).contains(message).contains("ChangeResourceRecordSets on zone Z1")
         .contains("HTTP " + status).contains("req-1");
@@ -40,18 +40,18 @@ class Route53ErrorsTest {
 
   @Test
   void permanentFailuresSayWhatToFix() {
-    assertThat(Route53Errors.wrap("GetHostedZone Z1", error(404, "NoSuchHostedZone", "nope")).getMessage()).contains("hostedZoneId");
-    assertThat(Route53Errors.wrap("GetChange C1", error(403, "AccessDenied", "denied")).getMessage()).contains("IAM action");
+    assertThat(Route53Errors.wrap(null, "GetHostedZone Z1", error(404, "NoSuchHostedZone", "nope")).getMessage()).contains("hostedZoneId");
+    assertThat(Route53Errors.wrap(null, "GetChange C1", error(403, "AccessDenied", "denied")).getMessage()).contains("IAM action");
   }
 
   @Test
   void ioErrorsAndTimeoutsAreTransient() {
-    assertThat(Route53Errors.wrap("ListResourceRecordSets", SdkClientException.builder().message("Unable to execute HTTP request")
+    assertThat(Route53Errors.wrap(null, "ListResourceRecordSets", SdkClientException.builder().message("Unable to execute HTTP request")
         .cause(new SocketTimeoutException("Read timed out")).build()).isTransient()).isTrue();
-    assertThat(Route53Errors.wrap("ListResourceRecordSets", SdkClientException.builder().message("connection reset")
+    assertThat(Route53Errors.wrap(null, "ListResourceRecordSets", SdkClientException.builder().message("connection reset")
         .cause(new IOException("reset")).build()).isTransient()).isTrue();
-    assertThat(Route53Errors.wrap("ListResourceRecordSets", ApiCallAttemptTimeoutException.create(1000)).isTransient()).isTrue();
-    assertThat(Route53Errors.wrap("ListResourceRecordSets", SdkClientException.create("bad endpoint configuration")).isTransient())
+    assertThat(Route53Errors.wrap(null, "ListResourceRecordSets", ApiCallAttemptTimeoutException.create(1000)).isTransient()).isTrue();
+    assertThat(Route53Errors.wrap(null, "ListResourceRecordSets", SdkClientException.create("bad endpoint configuration")).isTransient())
         .isFalse();
   }
 
