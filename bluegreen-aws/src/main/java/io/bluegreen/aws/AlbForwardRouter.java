@@ -8,6 +8,7 @@ import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
+import io.bluegreen.core.WriteDescription;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,13 @@ abstract class AlbForwardRouter implements Router {
   public void apply(TrafficSplit target) {
     validate(target);
     routing.apply(target);
+  }
+
+  /** One DescribeListeners (or DescribeRules): the weights the write would set, and what it keeps. */
+  @Override
+  public Optional<WriteDescription> describeWrite(TrafficSplit target) {
+    validate(target);
+    return Optional.of(routing.describeWrite(target));
   }
 
   @Override

@@ -2,15 +2,18 @@ package io.bluegreen.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * What {@link SwitchPlan#dryRun()} found: the split in place, every write the plan would make in
- * order, and what a rollback would restore. Produced by reads and checks only; nothing is written.
+ * order (with what each touches and keeps, when the router describes its writes), and what a
+ * rollback would restore. Produced by reads and checks only; nothing is written.
  *
  * <pre>{@code
  * DryRunReport report = plan.dryRun();
  * report.writes().size();          // how many writes a real run would make
+ * report.writes().get(0).description().map(WriteDescription::touches);   // e.g. "update Service shop/app: selector version=green"
  * log.info(report.describe());
  * }</pre>
  */
@@ -24,8 +27,28 @@ public final class DryRunReport {
    * @param after the split written
    * @param hold the bake after it
    * @param approvalFirst whether the stage waits for approval first
+   * @param description what the write touches and keeps, if the router says ({@link Router#describeWrite(TrafficSplit)})
    */
-  public record PlannedWrite(int stageNumber, TrafficSplit before, TrafficSplit after, Duration hold, boolean approvalFirst) {
+  public record PlannedWrite(int stageNumber, TrafficSplit before, TrafficSplit after, Duration hold, boolean approvalFirst,
+      Optional<WriteDescription> description) {
+
+    /** Checks the description is not null. */
+    public PlannedWrite {
+      description = description == null ? Optional.empty() : description;
+    }
+
+    /**
+     * A planned write without a description (as before routers could describe their writes).
+     *
+     * @param stageNumber 1-based stage
+     * @param before the split in place before the write
+     * @param after the split written
+     * @param hold the bake after it
+     * @param approvalFirst whether the stage waits for approval first
+     */
+    public PlannedWrite(int stageNumber, TrafficSplit before, TrafficSplit after, Duration hold, boolean approvalFirst) {
+      this(stageNumber, before, after, hold, approvalFirst, Optional.empty());
+    }
   }
 
   private final String planName;
@@ -102,6 +125,12 @@ public final class DryRunReport {
           .append(w.approvalFirst() ? "wait for approval, then " : "")
           .append("write ").append(w.after()).append(" (from ").append(w.before()).append("), verify, bake ")
           .append(w.hold()).append('\n');
+      w.description().ifPresent(d -> {
+        sb.append("    touches: ").append(d.touches()).append('\n');
+        if (!d.keeps().isEmpty()) {
+          sb.append("    keeps: ").append(String.join("; ", d.keeps())).append('\n');
+        }
+      });
     }
     sb.append("  on failure: restore ").append(rollbackTarget).append('\n');
     if (!clientConvergence.isZero()) {

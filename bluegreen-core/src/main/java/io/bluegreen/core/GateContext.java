@@ -12,6 +12,13 @@ import java.util.Optional;
  *   if (ctx.phase() == GateContext.Phase.STAGE && ctx.split().weightOf(ctx.to()) < 50) { ... }
  * }
  * }</pre>
+ *
+ * <p>To call a gate by hand (a smoke test, a test of your own gate), only {@code from} and {@code
+ * to} are needed; see {@link Builder} for the defaults of the rest:
+ *
+ * <pre>{@code
+ * GateResult r = gate.check(GateContext.builder().from(blue).to(green).build());   // before a switch, now
+ * }</pre>
  */
 public final class GateContext {
 
@@ -37,16 +44,31 @@ public final class GateContext {
   private final Instant phaseStartedAt;
 
   private GateContext(Builder b) {
-    this.planName = Checks.notNull(b.planName, "planName");
-    this.routeId = Checks.notNull(b.routeId, "routeId");
-    this.phase = Checks.notNull(b.phase, "phase");
+    if (b.from == null) {
+      throw new InvalidConfigurationException("GateContext: from is not set: call from(environment) with the environment traffic"
+          + " leaves, e.g. from(Environment.of(\"blue\")) (to is needed too; every other field has a default)");
+    }
+    if (b.to == null) {
+      throw new InvalidConfigurationException("GateContext: to is not set: call to(environment) with the environment traffic"
+          + " moves to, e.g. to(Environment.of(\"green\")) (every other field has a default)");
+    }
+    if (b.from.equals(b.to)) {
+      throw new InvalidConfigurationException("GateContext: from and to are both " + b.from.name() + ": pass two environments");
+    }
+    this.planName = b.planName == null ? "manual" : b.planName;
+    this.routeId = b.routeId == null ? "manual" : b.routeId;
+    this.phase = b.phase == null ? Phase.PRE_SWITCH : b.phase;
+    if (phase == Phase.STAGE && (b.stageNumber < 1 || b.stageNumber > b.stageCount)) {
+      throw new InvalidConfigurationException("GateContext: phase STAGE needs a stage: call stage(number, count) with 1 <= number <= count,"
+          + " e.g. stage(1, 4) (it is " + b.stageNumber + " of " + b.stageCount + ")");
+    }
     this.stageNumber = b.stageNumber;
     this.stageCount = b.stageCount;
-    this.from = Checks.notNull(b.from, "from");
-    this.to = Checks.notNull(b.to, "to");
-    this.split = Checks.notNull(b.split, "split");
-    this.now = Checks.notNull(b.now, "now");
-    this.phaseStartedAt = b.phaseStartedAt == null ? b.now : b.phaseStartedAt;
+    this.from = b.from;
+    this.to = b.to;
+    this.split = b.split == null ? TrafficSplit.allTo(b.from, b.to) : b.split;
+    this.now = b.now == null ? Instant.now() : b.now;
+    this.phaseStartedAt = b.phaseStartedAt == null ? this.now : b.phaseStartedAt;
   }
 
   /** @return a builder (used by the engine, and by tests of your own gates) */
@@ -110,11 +132,16 @@ public final class GateContext {
   }
 
   /**
-   * Builds a {@link GateContext}.
+   * Builds a {@link GateContext}. The engine sets every field. By hand, {@link #from} and {@link #to}
+   * are required and the rest default to: plan name and route id {@code "manual"}, phase {@link
+   * Phase#PRE_SWITCH} (no stage), the split all on {@code from}, now = the system clock's now, and the
+   * phase started now. Phase {@link Phase#STAGE} also needs {@link #stage(int, int)}. A missing
+   * field is reported by {@link #build()} naming it.
    *
    * <pre>{@code
    * GateContext ctx = GateContext.builder().planName("p").routeId("r").phase(Phase.STAGE)
    *     .stage(1, 4).from(blue).to(green).split(TrafficSplit.of(blue, 90, green, 10)).now(Instant.now()).build();
+   * GateContext smoke = GateContext.builder().from(blue).to(green).build();   // pre-switch, now
    * }</pre>
    */
   public static final class Builder {
@@ -132,62 +159,65 @@ public final class GateContext {
     private Builder() {
     }
 
-    /** @param v plan name @return this */
+    /** @param v plan name (default "manual") @return this */
     public Builder planName(String v) {
       planName = v;
       return this;
     }
 
-    /** @param v route id @return this */
+    /** @param v route id (default "manual") @return this */
     public Builder routeId(String v) {
       routeId = v;
       return this;
     }
 
-    /** @param v phase @return this */
+    /** @param v phase (default PRE_SWITCH; STAGE needs {@link #stage(int, int)}) @return this */
     public Builder phase(Phase v) {
       phase = v;
       return this;
     }
 
-    /** @param number 1-based stage number @param count stage count @return this */
+    /** @param number 1-based stage number @param count stage count (default: no stage, 0 of 0) @return this */
     public Builder stage(int number, int count) {
       stageNumber = number;
       stageCount = count;
       return this;
     }
 
-    /** @param v the environment traffic leaves @return this */
+    /** @param v the environment traffic leaves (required) @return this */
     public Builder from(Environment v) {
       from = v;
       return this;
     }
 
-    /** @param v the environment traffic moves to @return this */
+    /** @param v the environment traffic moves to (required) @return this */
     public Builder to(Environment v) {
       to = v;
       return this;
     }
 
-    /** @param v the split in place @return this */
+    /** @param v the split in place (default: all on from) @return this */
     public Builder split(TrafficSplit v) {
       split = v;
       return this;
     }
 
-    /** @param v now @return this */
+    /** @param v now (default: the system clock's now) @return this */
     public Builder now(Instant v) {
       now = v;
       return this;
     }
 
-    /** @param v when the phase started @return this */
+    /** @param v when the phase started (default: now) @return this */
     public Builder phaseStartedAt(Instant v) {
       phaseStartedAt = v;
       return this;
     }
 
-    /** @return the context */
+    /**
+     * @return the context
+     * @throws InvalidConfigurationException if from or to is missing, or phase STAGE has no stage
+     */
     public GateContext build() {
       return new GateContext(this);
     }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PlanRunner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
+  /** Diagnostics log under the public {@code io.bluegreen.core.SwitchPlan} category (the progress log is io.bluegreen.switch). */
+  private static final Logger LOG = LoggerFactory.getLogger(SwitchPlan.class);
   private static final Duration FIRST_VERIFY_POLL = Duration.ofMillis(200);
   private static final Duration MAX_VERIFY_POLL = Duration.ofSeconds(5);
 
@@ -888,12 +889,18 @@ final class PlanRunner {
         if (i == stages.size() - 1 && plan.waitsForClientConvergence() && report.clientConvergence().compareTo(hold) > 0) {
           hold = report.clientConvergence();
         }
-        writesPlanned.add(new DryRunReport.PlannedWrite(i + 1, before, after, hold, s.requiresApproval()));
+        TrafficSplit written = after;
+        Optional<WriteDescription> touches = call(forward, "describe the write of " + after, () -> router.describeWrite(written));
+        writesPlanned.add(new DryRunReport.PlannedWrite(i + 1, before, after, hold, s.requiresApproval(), touches));
         before = after;
       }
       return new DryRunReport(plan.name(), router.routeId(), current, target, plan.rollbackTo().orElse(current), writesPlanned,
           report.notices(), report.clientConvergence());
     } catch (Stop stop) {
+      // one type for "would be unsafe or something is missing", whatever the router: a permanent failure of a read
+      if (stop.getCause() instanceof RouterException r && !router.isTransient(r)) {
+        throw new PreflightException(r.getMessage(), r);
+      }
       throw stop.getCause() instanceof BlueGreenException b ? b : new PreflightException(stop.getMessage(), stop.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.bluegreen.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #verify(TrafficSplit)} reads back and says VERIFIED only when the backend serves the split.</li>
  *   <li>{@link #preflight(TrafficSplit)} is read-only and throws {@link PreflightException} when a
  *       resource is missing or the target has no ready backends.</li>
- *   <li>Failures are thrown as {@link RouterException} marked transient or permanent.</li>
+ *   <li>Failures are thrown as {@link RouterException} marked transient or permanent; a client's
+ *       exception is wrapped through {@link Redaction#exception(Throwable, java.util.Collection)} and
+ *       messages print URIs and backend text through {@link Redaction}, so no secret leaves.</li>
  *   <li>A router whose {@link RouterCapabilities#writeGuard()} is not {@link WriteGuard#ENGINE}
  *       writes through its own {@link #applyIfUnchanged(TrafficSplit, TrafficSplit, WritePurpose)},
  *       which answers with the state it wrote and reports a refused guard as drift.</li>
@@ -166,6 +169,27 @@ public interface Router {
   default PreflightReport preflight(TrafficSplit target) {
     validate(target);
     return PreflightReport.ok();
+  }
+
+  /**
+   * Describes, without writing, what {@link #apply(TrafficSplit)} would change to put {@code target}
+   * in place and what it would keep: the objects it touches (a Service, target group weights of a
+   * listener, record names) and the parts left as they are. {@link SwitchPlan#dryRun()} shows it for
+   * every planned write. At most one read, never a write. The default describes nothing, so routers
+   * written before this method existed keep working.
+   *
+   * <pre>{@code
+   * public Optional<WriteDescription> describeWrite(TrafficSplit target) {
+   *   return Optional.of(WriteDescription.of("PUT /weights on " + admin.host() + ": " + target, "every other proxy setting"));
+   * }
+   * }</pre>
+   *
+   * @param target the split a write would put in place
+   * @return what the write touches and keeps, or empty if the router does not say
+   * @throws RouterException if the one read fails
+   */
+  default Optional<WriteDescription> describeWrite(TrafficSplit target) {
+    return Optional.empty();
   }
 
   /**

@@ -276,11 +276,23 @@ public final class SwitchPlan {
 
   /**
    * Reads the split in place, runs the router's read-only preflight, and describes every write a
-   * real run would make. Writes nothing, takes no lock, runs no gate.
+   * real run would make: the splits, and what each write touches and keeps when the router describes
+   * its writes ({@link Router#describeWrite(TrafficSplit)}). Writes nothing, takes no lock, runs no
+   * gate.
+   *
+   * <pre>{@code
+   * try {
+   *   log.info(plan.dryRun().describe());
+   * } catch (PreflightException e) {
+   *   log.error("would not switch: {}", e.getMessage());   // missing resource, nothing ready, traffic elsewhere
+   * }
+   * }</pre>
    *
    * @return the description
-   * @throws PreflightException if a real run would stop at preflight
-   * @throws RouterException if the backend cannot be read
+   * @throws PreflightException for every router alike, if switching would be unsafe or something is
+   *     missing: the preflight failed, a read failed permanently (a missing Service, listener, target
+   *     group or record, denied access), or traffic goes to an environment outside the plan
+   * @throws RouterException if the backend could not be reached (a transient failure, after the plan's retries)
    */
   public DryRunReport dryRun() {
     return new PlanRunner(this, new ExecutionControl(false)).dryRun();

@@ -296,6 +296,21 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
   }
 
   @Override
+  String describeChange(HTTPRoute route, TrafficSplit target) {
+    List<ManagedRule> managed = managedRules(route);
+    return "the backendRef weights of " + managed.stream().map(ManagedRule::label).collect(Collectors.joining(", ")) + " set to "
+        + environments().stream().map(e -> services.get(e) + "=" + target.weightOf(e)).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  String describeKept(HTTPRoute route) {
+    int rules = route.getSpec() == null ? 0 : route.getSpec().getRules().size();
+    int managed = managedRules(route).size();
+    return (rules > managed ? "the other " + (rules - managed) + " rule" + (rules - managed == 1 ? "" : "s") + ", " : "")
+        + "matches, filters, backendRefs to other Services, parentRefs, hostnames and every other field of the HTTPRoute";
+  }
+
+  @Override
   Object routingContent(HTTPRoute route) {
     return route.getSpec() == null ? null : route.getSpec().getRules();
   }

@@ -242,6 +242,19 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
   }
 
   @Override
+  String describeChange(Ingress ingress, TrafficSplit target) {
+    List<Managed> managed = managed(ingress);
+    return "the backend Service of " + managed.size() + " backend" + (managed.size() == 1 ? "" : "s") + " ("
+        + managed.stream().limit(4).map(Managed::where).collect(Collectors.joining(", ")) + (managed.size() > 4 ? ", ..." : "")
+        + ") set to " + services.get(target.soleTarget().orElseThrow());
+  }
+
+  @Override
+  String describeKept(Ingress ingress) {
+    return "every other rule, host and path, the TLS section, the ingress class, annotations and every other field of the Ingress";
+  }
+
+  @Override
   Object routingContent(Ingress ingress) {
     return ingress.getSpec() == null ? null : Arrays.asList(ingress.getSpec().getDefaultBackend(), ingress.getSpec().getRules());
   }

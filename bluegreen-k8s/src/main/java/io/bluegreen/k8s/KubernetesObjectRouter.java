@@ -10,6 +10,7 @@ import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.Verification;
+import io.bluegreen.core.WriteDescription;
 import io.bluegreen.k8s.internal.AccessReview;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -114,6 +115,19 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
 
   /**
    * @param object the object as read
+   * @param target the split a write would put in place
+   * @return the fields the write sets, e.g. {@code "spec.selector version=green"}
+   */
+  abstract String describeChange(T object, TrafficSplit target);
+
+  /**
+   * @param object the object as read
+   * @return what a write keeps as it is
+   */
+  abstract String describeKept(T object);
+
+  /**
+   * @param object the object as read
    * @param environment an environment about to receive (more) traffic
    * @return why it cannot take traffic, or empty if it has at least one ready endpoint
    */
@@ -195,6 +209,16 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
             + " (HTTP 409 twice): another client keeps updating it; retry later", KubeCalls.redacted(client, again.getCause()));
       }
     }
+  }
+
+  /** One read: the object, then what a write of {@code target} would set on it and keep. */
+  @Override
+  public final Optional<WriteDescription> describeWrite(TrafficSplit target) {
+    validate(target);
+    T object = readRequired();
+    TrafficSplit wanted = target.orderedAs(environments);
+    return Optional.of(WriteDescription.of("update " + object() + " (guarded by resourceVersion " + rv(object) + "): "
+        + describeChange(object, wanted), describeKept(object)));
   }
 
   @Override

@@ -150,6 +150,19 @@ public final class ServiceSelectorRouter extends KubernetesObjectRouter<Service>
   }
 
   @Override
+  String describeChange(Service service, TrafficSplit target) {
+    return "spec.selector " + selectorKey + "=" + labelValues.get(target.soleTarget().orElseThrow());
+  }
+
+  @Override
+  String describeKept(Service service) {
+    Map<String, String> others = selectorOf(service);
+    others.remove(selectorKey);
+    return (others.isEmpty() ? "" : "the other selector keys (" + ReadyEndpoints.describe(others) + ") and ")
+        + "every other field of the Service (ports, type, labels, annotations)";
+  }
+
+  @Override
   Object routingContent(Service service) {
     return selectorOf(service);
   }

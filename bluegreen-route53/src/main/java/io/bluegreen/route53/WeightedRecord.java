@@ -19,8 +19,12 @@ import software.amazon.awssdk.services.route53.model.RRType;
  *     .name("api.example.com").type("A")
  *     .setIdentifier(blue, "api-blue").setIdentifier(green, "api-green")
  *     .build();
- * WeightedRecord same = WeightedRecord.of("api.example.com", "A", Map.of(blue, "api-blue", green, "api-green"));
+ * WeightedRecord same = WeightedRecord.of("api.example.com", "A", blue, "api-blue", green, "api-green");
  * }</pre>
+ *
+ * <p>The order environments are mapped in is their display order (in splits, events and logs): map
+ * them one by one as above, or pass an ordered map (a {@code LinkedHashMap}, not {@code Map.of},
+ * whose order is undefined).
  */
 public final class WeightedRecord {
 
@@ -57,7 +61,23 @@ public final class WeightedRecord {
   /**
    * @param name the record name, e.g. {@code api.example.com} (a trailing dot is optional)
    * @param type the record type, e.g. {@code "A"}
-   * @param setIdentifiers each environment's SetIdentifier (iteration order is the display order)
+   * @param first the first environment in display order, e.g. blue
+   * @param firstSetIdentifier the SetIdentifier of its weighted record
+   * @param second the second environment, e.g. green
+   * @param secondSetIdentifier the SetIdentifier of its weighted record
+   * @return the record group
+   * @throws InvalidConfigurationException naming what is wrong
+   */
+  public static WeightedRecord of(String name, String type, Environment first, String firstSetIdentifier, Environment second,
+      String secondSetIdentifier) {
+    return builder().name(name).type(type).setIdentifier(first, firstSetIdentifier).setIdentifier(second, secondSetIdentifier).build();
+  }
+
+  /**
+   * @param name the record name, e.g. {@code api.example.com} (a trailing dot is optional)
+   * @param type the record type, e.g. {@code "A"}
+   * @param setIdentifiers each environment's SetIdentifier; its iteration order is the display order,
+   *     so pass an ordered map (a {@code LinkedHashMap}; {@code Map.of} has no defined order)
    * @return the record group
    * @throws InvalidConfigurationException naming what is wrong
    */

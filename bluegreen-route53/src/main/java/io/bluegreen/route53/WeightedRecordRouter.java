@@ -12,6 +12,7 @@ import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
+import io.bluegreen.core.WriteDescription;
 import io.bluegreen.route53.internal.ChangeBatchPlanner;
 import io.bluegreen.route53.internal.HealthCheckVerdict;
 import io.bluegreen.route53.internal.RecordReader;
@@ -61,7 +62,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * Route53Client route53 = Route53Client.create();                  // yours: credentials, retries, proxy
  * WeightedRecordRouter router = WeightedRecordRouter.builder(route53)
  *     .hostedZoneId("Z0123456789ABCDEFGHIJ")
- *     .record("api.example.com", "A", Map.of(blue, "api-blue", green, "api-green"))
+ *     .record("api.example.com", "A", blue, "api-blue", green, "api-green")   // blue first: the display order
  *     .build();                                                   // validated here, no AWS call
  *
  * SwitchPlan.builder().router(router).from(blue).to(green)
@@ -134,6 +135,8 @@ public final class WeightedRecordRouter implements Router {
    * request got no answer (it may have landed without the router learning its change id).
    */
   private final AtomicReference<WriteState> lastWrite = new AtomicReference<>();
+  /** The hosted zone's name, once read. */
+  private volatile String zoneName;
   /** Per group: weights read that are not plain percents, by the split they read as. */
   private final Map<Key, Map<TrafficSplit, Map<Environment, Long>>> rememberedWeights = new ConcurrentHashMap<>();
 
@@ -145,13 +148,14 @@ public final class WeightedRecordRouter implements Router {
       Map<Environment, Long> weights, TrafficSplit split) {
   }
 
-  /** Every group as read, or the problems found. */
   /**
-   * What was read: groups that map to a split, problems, and the groups in a state no environment
-   * maps to (traffic on a record no environment owns), described; {@code groupsWithProblems} counts
-   * the groups behind the problems.
+   * What was read: groups that map to a split, the problems found by group, and the groups in a
+   * state no environment maps to (traffic on a record no environment owns), described.
    */
-  private record Reading(List<Observed> groups, List<String> problems, List<String> unmapped, int groupsWithProblems) {
+  private record Reading(List<Observed> groups, Map<Key, List<String>> problemsByGroup, List<String> unmapped) {
+    List<String> problems() {
+      return problemsByGroup.values().stream().flatMap(List::stream).toList();
+    }
   }
 
   private WeightedRecordRouter(Builder b) {
@@ -159,7 +163,7 @@ public final class WeightedRecordRouter implements Router {
     this.zoneId = Route53Names.hostedZoneId(b.hostedZoneId);
     if (b.records.isEmpty()) {
       throw new InvalidConfigurationException("no record to switch: add one with .record(\"api.example.com\", \"A\","
-          + " Map.of(blue, \"api-blue\", green, \"api-green\"))");
+          + " blue, \"api-blue\", green, \"api-green\")");
     }
     this.records = List.copyOf(b.records);
     WeightedRecord first = records.get(0);
@@ -276,10 +280,10 @@ public final class WeightedRecordRouter implements Router {
   private Reading read() {
     Map<Key, List<ResourceRecordSet>> raw = RecordReader.read(route53, zoneId, expectedCounts);
     List<Observed> groups = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
+    Map<Key, List<String>> problemsByGroup = new LinkedHashMap<>();
     List<String> unmapped = new ArrayList<>();
-    int groupsWithProblems = 0;
     for (var entry : byKey.entrySet()) {
+      List<String> problems = new ArrayList<>();
       WeightedRecord record = entry.getValue();
       Map<String, ResourceRecordSet> bySetId = new LinkedHashMap<>();
       for (ResourceRecordSet r : raw.getOrDefault(entry.getKey(), List.of())) {
@@ -313,7 +317,7 @@ public final class WeightedRecordRouter implements Router {
         }
       }
       if (problems.size() > before) {
-        groupsWithProblems++;
+        problemsByGroup.put(entry.getKey(), problems);
         if (foreignTraffic) {
           // traffic on a record no environment owns (even with an environment's record gone): a state, not a broken configuration
           unmapped.add(entry.getKey() + " weights " + weightsOf(raw.getOrDefault(entry.getKey(), List.of())));
@@ -326,7 +330,43 @@ public final class WeightedRecordRouter implements Router {
         remember(entry.getKey(), split, weights);
       }
     }
-    return new Reading(groups, problems, unmapped, groupsWithProblems);
+    return new Reading(groups, problemsByGroup, unmapped);
+  }
+
+  /** The zone's name, read once (GetHostedZone) and kept: a zone id never changes its name. */
+  private String zoneName() {
+    String name = zoneName;
+    if (name == null) {
+      try {
+        name = route53.getHostedZone(r -> r.id(zoneId)).hostedZone().name();
+      } catch (SdkException e) {
+        throw Route53Errors.wrap(route53, "GetHostedZone " + zoneId, e);
+      }
+      zoneName = name;
+    }
+    return name;
+  }
+
+  /**
+   * The problems to report: a record outside the zone is said to be so (its "missing" weighted
+   * records are only a consequence, and creating them is impossible), then every other problem.
+   */
+  private List<String> problemsWithZone(String zone, Reading reading) {
+    List<String> problems = new ArrayList<>();
+    Set<Key> outside = new LinkedHashSet<>();
+    for (var e : byKey.entrySet()) {
+      if (!Route53Names.isInZone(e.getKey().name(), zone)) {
+        outside.add(e.getKey());
+        problems.add(e.getKey().name() + " is not inside zone " + zoneId + " (" + zone + "): set hostedZoneId to the zone that holds "
+            + e.getKey().name() + ", or use a record name that ends in " + zone);
+      }
+    }
+    reading.problemsByGroup().forEach((key, list) -> {
+      if (!outside.contains(key)) {
+        problems.addAll(list);
+      }
+    });
+    return problems;
   }
 
   private void remember(Key key, TrafficSplit split, Map<Environment, Long> weights) {
@@ -343,12 +383,18 @@ public final class WeightedRecordRouter implements Router {
   }
 
   private Reading requireOk(Reading reading) {
-    if (!reading.problems().isEmpty()) {
-      if (reading.unmapped().size() == reading.groupsWithProblems()) {
+    if (!reading.problemsByGroup().isEmpty()) {
+      if (reading.unmapped().size() == reading.problemsByGroup().size()) {
         // every problem is traffic on records no environment maps: a state, not a broken configuration
         throw new UnmappedRouteStateException(routeId, String.join("; ", reading.unmapped()), describeProblems(reading.problems()));
       }
-      throw RouterException.permanentFailure(describeProblems(reading.problems()), null);
+      List<String> problems;
+      try {
+        problems = problemsWithZone(zoneName(), reading);  // one GetHostedZone, only when something is wrong
+      } catch (RouterException cannotTell) {
+        problems = reading.problems();
+      }
+      throw RouterException.permanentFailure(describeProblems(problems), null);
     }
     return reading;
   }
@@ -411,15 +457,7 @@ public final class WeightedRecordRouter implements Router {
         }
         rewrites++;
       }
-      Map<Environment, Long> desired = Optional.ofNullable(rememberedWeights.get(key)).map(m -> m.get(target)).orElse(percentWeights);
-      WeightMath.checkWritable(desired);
-      List<Change> group = new ArrayList<>();
-      for (Environment e : environments) {
-        ResourceRecordSet read = o.byEnvironment().get(e);
-        group.add(Change.builder().action(ChangeAction.UPSERT)
-            .resourceRecordSet(read.toBuilder().weight(desired.get(e)).build()).build());
-      }
-      changes.add(group);
+      changes.add(upserts(o, desiredWeights(key, target, percentWeights)));
     }
     List<String> carried = sameTarget ? previous.pendingChangeIds() : List.of();
     if (changes.isEmpty()) {
@@ -467,6 +505,57 @@ public final class WeightedRecordRouter implements Router {
     } finally {
       lastWrite.set(new WriteState(target, List.copyOf(new LinkedHashSet<>(ids)), batches.size(), Set.copyOf(stillUnanswered)));
     }
+  }
+
+  /** The weights a write of {@code target} gives a group: the exact ones first read for that split, else percents. */
+  private Map<Environment, Long> desiredWeights(Key key, TrafficSplit target, Map<Environment, Long> percentWeights) {
+    Map<Environment, Long> desired = Optional.ofNullable(rememberedWeights.get(key)).map(m -> m.get(target)).orElse(percentWeights);
+    WeightMath.checkWritable(desired);
+    return desired;
+  }
+
+  /** Each record of the group rebuilt from what was read, with only its weight changed. */
+  private List<Change> upserts(Observed o, Map<Environment, Long> desired) {
+    List<Change> group = new ArrayList<>();
+    for (Environment e : environments) {
+      ResourceRecordSet read = o.byEnvironment().get(e);
+      group.add(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(read.toBuilder().weight(desired.get(e)).build()).build());
+    }
+    return group;
+  }
+
+  /**
+   * One read (ListResourceRecordSets of the groups): the records a write of {@code target} would
+   * UPSERT with their new weights, in how many requests, and what it keeps.
+   */
+  @Override
+  public Optional<WriteDescription> describeWrite(TrafficSplit target) {
+    validate(target);
+    List<Observed> groups = requireOk(read()).groups();
+    Map<Environment, Long> percentWeights = WeightMath.toRecordWeights(target, environments);
+    List<List<Change>> changes = new ArrayList<>();
+    List<String> shown = new ArrayList<>();
+    for (Observed o : groups) {
+      if (o.split().equals(target)) {
+        continue;
+      }
+      Key key = new Key(o.record().name(), o.record().type().toString());
+      Map<Environment, Long> desired = desiredWeights(key, target, percentWeights);
+      changes.add(upserts(o, desired));
+      if (shown.size() < 3) {
+        shown.add(o.record().name() + " " + o.record().type() + " " + environments.stream()
+            .map(e -> "\"" + o.record().setIdentifier(e) + "\" weight " + desired.get(e)).collect(Collectors.joining(", ")));
+      }
+    }
+    if (changes.isEmpty()) {
+      return Optional.of(WriteDescription.of("nothing: every record group already holds " + target, "every record of zone " + zoneId));
+    }
+    int requests = ChangeBatchPlanner.plan(changes, limits).size();
+    String more = changes.size() > shown.size() ? "; and " + (changes.size() - shown.size()) + " more record groups" : "";
+    return Optional.of(WriteDescription.of("ChangeResourceRecordSets on zone " + zoneId + " (" + requests + " request"
+        + (requests == 1 ? "" : "s") + "): UPSERT " + String.join("; ", shown) + more,
+        "the TTL, values, alias target, health check and every other field of those records",
+        "every other record of zone " + zoneId));
   }
 
   private static Set<Key> keysOf(List<Change> batch) {
@@ -539,19 +628,14 @@ public final class WeightedRecordRouter implements Router {
     } catch (SdkException e) {
       throw preflightFailure(Route53Errors.wrap(route53, "GetHostedZone " + zoneId, e));
     }
-    String zoneName = zone.hostedZone().name();
-    for (WeightedRecord r : records) {
-      if (!Route53Names.isInZone(r.name(), zoneName)) {
-        problems.add(r.name() + " is not inside zone " + zoneId + " (" + zoneName + "): use the zone that holds it");
-      }
-    }
+    this.zoneName = zone.hostedZone().name();
     Reading reading;
     try {
       reading = read();
     } catch (RouterException e) {
       throw preflightFailure(e);
     }
-    problems.addAll(reading.problems());
+    problems.addAll(problemsWithZone(zone.hostedZone().name(), reading));
     List<String> notHealthyYet = new ArrayList<>();
     if (checkTargetHealth) {
       problems.addAll(checkHealth(target, reading.groups(), notHealthyYet));
@@ -650,7 +734,7 @@ public final class WeightedRecordRouter implements Router {
    * WeightedRecordRouter fleet = WeightedRecordRouter.builder(route53)
    *     .hostedZoneId("/hostedzone/Z0123456789ABCDEFGHIJ")
    *     .records(services.stream().map(s -> WeightedRecord.of(s + ".example.com", "CNAME",
-   *         Map.of(blue, s + "-blue", green, s + "-green"))).toList())
+   *         blue, s + "-blue", green, s + "-green")).toList())
    *     .aliasTtl(Duration.ofSeconds(60))
    *     .build();
    * }</pre>
@@ -693,7 +777,22 @@ public final class WeightedRecordRouter implements Router {
     /**
      * @param name the record name, e.g. {@code api.example.com}
      * @param type the record type, e.g. {@code "A"}
-     * @param setIdentifiers each environment's SetIdentifier (iteration order is the display order)
+     * @param first the first environment in display order, e.g. blue
+     * @param firstSetIdentifier the SetIdentifier of its weighted record
+     * @param second the second environment, e.g. green
+     * @param secondSetIdentifier the SetIdentifier of its weighted record
+     * @return this builder
+     */
+    public Builder record(String name, String type, Environment first, String firstSetIdentifier, Environment second,
+        String secondSetIdentifier) {
+      return record(WeightedRecord.of(name, type, first, firstSetIdentifier, second, secondSetIdentifier));
+    }
+
+    /**
+     * @param name the record name, e.g. {@code api.example.com}
+     * @param type the record type, e.g. {@code "A"}
+     * @param setIdentifiers each environment's SetIdentifier; its iteration order is the display
+     *     order, so pass an ordered map (a {@code LinkedHashMap}; {@code Map.of} has no defined order)
      * @return this builder
      */
     public Builder record(String name, String type, Map<Environment, String> setIdentifiers) {

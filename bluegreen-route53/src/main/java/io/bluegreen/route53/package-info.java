@@ -7,7 +7,7 @@
  * <pre>{@code
  * WeightedRecordRouter router = WeightedRecordRouter.builder(Route53Client.create())
  *     .hostedZoneId("Z0123456789ABCDEFGHIJ")
- *     .record("api.example.com", "A", Map.of(blue, "api-blue", green, "api-green"))
+ *     .record("api.example.com", "A", blue, "api-blue", green, "api-green")   // in display order
  *     .build();
  * }</pre>
  */

@@ -102,9 +102,9 @@ class Route53BadInputCatalogueTest {
     cases.add(bad("hosted zone id: the zone's name \"example.com\" instead of its id",
         () -> router().hostedZoneId("example.com"), "looks like the zone's name", "pass its id"));
     cases.add(bad("hosted zone id in lower case \"/hostedzone/z0123456789abc\"",
-        () -> router().hostedZoneId("/hostedzone/z0123456789abc"), "is invalid", "'Z' followed by up to 31 capital letters and digits"));
+        () -> router().hostedZoneId("/hostedzone/z0123456789abc"), "is invalid (zone ids are upper case)", "1 to 32 capital letters and digits"));
     cases.add(bad("hosted zone id longer than 32 characters",
-        () -> router().hostedZoneId("Z" + "A".repeat(32)), "is invalid", "e.g. Z0123456789ABCDEFGHIJ"));
+        () -> router().hostedZoneId("Z" + "A".repeat(32)), "is invalid", "such as Z0123456789ABCDEFGHIJ"));
     cases.add(bad("hosted zone id blank (\"  \")", () -> router().hostedZoneId("  "), "hostedZoneId is blank", "pass a non-empty value"));
     cases.add(bad("hosted zone id never set", () -> WeightedRecordRouter.builder(client).record("api.example.com", "A", ids("api")).build(),
         "hostedZoneId is not set", "pass the id of the zone"));

@@ -10,6 +10,7 @@ import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
+import io.bluegreen.core.WriteDescription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -228,6 +230,37 @@ public final class AlbRouting {
       store.write(actions, timeout);
       return null;
     });
+  }
+
+  /**
+   * One read: what a write of {@code target} would change (the forward action's weights of the
+   * managed target groups) and keep.
+   *
+   * @param target the split; already validated
+   * @return the description
+   */
+  public WriteDescription describeWrite(TrafficSplit target) {
+    Read read = read();
+    ForwardActions.Forward forward = ForwardActions.find(read.actions(), where);
+    String weights = environments.stream().map(e -> targetGroups.get(e) + "=" + target.weightOf(e)).collect(Collectors.joining(", "));
+    List<String> keeps = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    for (int i = 0; i < read.actions().size(); i++) {
+      if (i != forward.index()) {
+        Action a = read.actions().get(i);
+        others.add(a.typeAsString() + (a.order() == null ? "" : " (order " + a.order() + ")"));
+      }
+    }
+    if (!others.isEmpty()) {
+      keeps.add("the other action" + (others.size() == 1 ? "" : "s") + " as read: " + String.join(", ", others));
+    }
+    keeps.add("the order of the actions");
+    forward.stickiness().ifPresent(d -> keeps.add("group stickiness (" + d.toSeconds() + " s)"));
+    long unmanaged = forward.targetGroups().stream().filter(t -> !environmentsByArn.containsKey(t.targetGroupArn())).count();
+    if (unmanaged > 0) {
+      keeps.add(unmanaged + " target group" + (unmanaged == 1 ? "" : "s") + " this router does not manage, with their weights");
+    }
+    return new WriteDescription(store.writeOperation() + " " + where + ": forward action weights " + weights, keeps);
   }
 
   /**

@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  */
 public final class RecordReader {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RecordReader.class);
+  /** Logs under the public router's category, as the README lists. */
+  private static final Logger LOG = LoggerFactory.getLogger("io.bluegreen.route53.WeightedRecordRouter");
   /** ListResourceRecordSets returns at most 300 records per page. */
   public static final int MAX_PAGE = 300;
   private static final int MAX_REQUESTS = 10_000;

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.route53.model.RRType;
  */
 public final class Route53Names {
 
-  private static final Pattern ZONE_ID = Pattern.compile("Z[A-Z0-9]{1,31}");
+  /** Route 53's ids are 'Z' and capitals and digits; local fakes (moto, LocalStack) start with any: 1-32 capitals and digits. */
+  private static final Pattern ZONE_ID = Pattern.compile("[A-Z0-9]{1,32}");
   private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
   private static final Pattern HEALTH_CHECK_ID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -32,7 +33,8 @@ public final class Route53Names {
   }
 
   /**
-   * @param id a hosted zone id, with or without the {@code /hostedzone/} prefix
+   * @param id a hosted zone id, with or without the {@code /hostedzone/} prefix: 1 to 32 capital
+   *     letters and digits (Route 53's start with 'Z'; local fakes such as moto start with any)
    * @return the bare id, e.g. {@code Z0123456789ABC}
    * @throws InvalidConfigurationException if it is not of that form
    */
@@ -43,10 +45,11 @@ public final class Route53Names {
       bare = bare.substring("/hostedzone/".length());
     }
     if (!ZONE_ID.matcher(bare).matches()) {
-      String hint = bare.contains(".") ? " (that looks like the zone's name; pass its id instead)" : "";
+      String hint = bare.contains(".") ? " (that looks like the zone's name; pass its id instead)"
+          : ZONE_ID.matcher(bare.toUpperCase(Locale.ROOT)).matches() ? " (zone ids are upper case)" : "";
       throw new InvalidConfigurationException("hosted zone id \"" + Checks.printable(id) + "\" is invalid" + hint
-          + ": pass the id Route 53 shows for the zone, 'Z' followed by up to 31 capital letters and digits,"
-          + " e.g. Z0123456789ABCDEFGHIJ, optionally prefixed with /hostedzone/");
+          + ": pass the id Route 53 shows for the zone, 1 to 32 capital letters and digits such as Z0123456789ABCDEFGHIJ,"
+          + " optionally prefixed with /hostedzone/");
     }
     return bare;
   }

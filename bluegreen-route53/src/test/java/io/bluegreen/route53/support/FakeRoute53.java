@@ -66,6 +66,7 @@ public final class FakeRoute53 implements AutoCloseable {
   private static final Pattern HEALTH = Pattern.compile("/2013-04-01/healthcheck/([^/]+)/status");
 
   private final WireMockServer server;
+  private final String zoneId;
   private final String zoneName;
   private final List<String> records = new ArrayList<>();
   private final Deque<String> changeStatuses = new ArrayDeque<>();
@@ -73,7 +74,8 @@ public final class FakeRoute53 implements AutoCloseable {
   private final AtomicInteger changes = new AtomicInteger();
   private final AtomicInteger scenarios = new AtomicInteger();
 
-  private FakeRoute53(String zoneName) {
+  private FakeRoute53(String zoneName, String zoneId) {
+    this.zoneId = zoneId;
     this.zoneName = zoneName.endsWith(".") ? zoneName : zoneName + ".";
     this.server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Handler()));
     server.start();
@@ -85,7 +87,16 @@ public final class FakeRoute53 implements AutoCloseable {
    * @return a running fake
    */
   public static FakeRoute53 start(String zoneName) {
-    return new FakeRoute53(zoneName);
+    return new FakeRoute53(zoneName, ZONE_ID);
+  }
+
+  /**
+   * @param zoneName the zone's name, e.g. example.com
+   * @param zoneId the zone's id (a local fake's may not start with 'Z')
+   * @return a running fake
+   */
+  public static FakeRoute53 start(String zoneName, String zoneId) {
+    return new FakeRoute53(zoneName, zoneId);
   }
 
   /** @return http://127.0.0.1:port */
@@ -247,7 +258,7 @@ public final class FakeRoute53 implements AutoCloseable {
       Matcher m;
       synchronized (FakeRoute53.this) {
         if ((m = RRSET.matcher(path)).matches()) {
-          if (!m.group(1).equals(ZONE_ID)) {
+          if (!m.group(1).equals(zoneId)) {
             return error(404, "NoSuchHostedZone", "No hosted zone found with ID: " + m.group(1)).build();
           }
           return method.equals("POST") ? change(req.getBodyAsString()) : list(req);
@@ -269,10 +280,10 @@ public final class FakeRoute53 implements AutoCloseable {
           return ok(fill(template("get-health-check-status.xml"), Map.of("observations", obs.toString())));
         }
         if ((m = ZONE.matcher(path)).matches()) {
-          if (!m.group(1).equals(ZONE_ID)) {
+          if (!m.group(1).equals(zoneId)) {
             return error(404, "NoSuchHostedZone", "No hosted zone found with ID: " + m.group(1)).build();
           }
-          return ok(fill(template("get-hosted-zone.xml"), Map.of("id", ZONE_ID, "name", zoneName, "count", "" + records.size())));
+          return ok(fill(template("get-hosted-zone.xml"), Map.of("id", zoneId, "name", zoneName, "count", "" + records.size())));
         }
       }
       return error(400, "InvalidInput", "the fake does not implement " + method + " " + path).build();
