@@ -67,7 +67,8 @@ public final class Redaction {
   private static final String TRAILING = ".,;:!?)]}";
   private static final Pattern AUTHORIZATION =
       Pattern.compile("(?i)\\b((?:proxy-)?authorization)(\\s*[:=]\\s*)[^\\r\\n,;}\\]]+");
-  private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer)(\\s+)[A-Za-z0-9._~+/=-]+");
+  /** A bearer token: 8 or more token characters with a digit in them (so "bearer token" in prose stays). */
+  private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer)(\\s+)(?=[A-Za-z._~+/=-]*\\d)[A-Za-z0-9._~+/=-]{8,}");
   private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\\b");
   private static final Pattern CREDENTIAL_PAIR = Pattern.compile("(?i)(?<![A-Za-z0-9])((?:[a-z0-9]+[_-]?)?(?:access[_-]?key(?:[_-]?id)?"

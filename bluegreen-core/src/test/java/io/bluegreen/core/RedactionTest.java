@@ -64,11 +64,11 @@ class RedactionTest {
   @Test
   void textRedactsUrisAndCredentialShapedValues() {
     String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl";
-    String in = "GET https://u:pw@x.internal/api?token=abc&page=2. failed; Authorization: Bearer abc.def, retry;"
+    String in = "GET https://u:pw@x.internal/api?token=abc&page=2. failed; Authorization: Bearer abc.def, retry; bearer s3cr3t-t0ken;"
         + " X-Amz-Security-Token: FQoGZXIvYXdz; key AKIAIOSFODNN7EXAMPLE; {\"client_secret\":\"s3\",\"password\": \"p\"}"
         + " jwt " + jwt + " ClientSecret=xyz, SecretAccessKey=abc; see (http://docs.internal/#frag).";
     String out = Redaction.text(in);
-    assertThat(out).doesNotContain("pw@", "abc", "FQoGZXIvYXdz", "AKIAIOSFODNN7EXAMPLE", "\"s3\"", "xyz", "#frag")
+    assertThat(out).doesNotContain("pw@", "abc", "s3cr3t-t0ken", "FQoGZXIvYXdz", "AKIAIOSFODNN7EXAMPLE", "\"s3\"", "xyz", "#frag")
         .doesNotContain(jwt)
         .contains("GET https://x.internal/api?token=<redacted>&page=<redacted>. failed")
         .contains("Authorization: <redacted>")
@@ -100,6 +100,8 @@ class RedactionTest {
         "SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided",
         "hosted zone id \"example.com\" is invalid: pass the id Route 53 shows for the zone",
         "password is not set: call password(...)",
+        "bearer token is blank: pass a non-empty value",
+        "pass the token with a Bearer authentication header",
     };
     for (String p : plain) {
       assertThat(Redaction.text(p)).isEqualTo(p);

@@ -244,9 +244,9 @@ public final class DynamoDbRouteLock implements RouteLock {
     } catch (RuntimeException e) {
       // the put may have landed even though its reply was lost: if the item is ours, we hold the lock
       if (!readQuietly(key).filter(i -> mine.leaseId().equals(i.leaseId())).isPresent()) {
-        throw DynamoDbFailures.translate("PutItem", table, e);
+        throw DynamoDbFailures.translate(dynamo, "PutItem", table, e);
       }
-      LOG.info("the PutItem that took route {} failed ({}) but had landed: the lock is held", routeId, DynamoDbFailures.describe(e));
+      LOG.info("the PutItem that took route {} failed ({}) but had landed: the lock is held", routeId, DynamoDbFailures.describe(dynamo, e));
     }
     seen.filter(LockItem::isHeld).ifPresent(old -> LOG.info("took over route {} from {} (version {}, expired at {})", routeId,
         Checks.printable(old.owner()), old.version(), old.expiresAt()));
@@ -286,7 +286,7 @@ public final class DynamoDbRouteLock implements RouteLock {
     try {
       return LockItem.from(dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item());
     } catch (RuntimeException e) {
-      throw DynamoDbFailures.translate("GetItem", table, e);
+      throw DynamoDbFailures.translate(dynamo, "GetItem", table, e);
     }
   }
 
@@ -425,7 +425,7 @@ public final class DynamoDbRouteLock implements RouteLock {
                 .orElse(found.isPresent() ? "its DynamoDB lock item (table " + table + ") was released by someone else"
                     : "its DynamoDB lock item (table " + table + ") was deleted"));
           } catch (RuntimeException e) {
-            lastFailure = "DynamoDB PutItem " + DynamoDbFailures.describe(e);
+            lastFailure = "DynamoDB PutItem " + DynamoDbFailures.describe(dynamo, e);
             LOG.warn("could not renew the lock on route {}: {}; it runs out at {} unless a later renewal succeeds", item.routeId(),
                 lastFailure, lastRenewed.plus(leaseDuration));
           }
@@ -471,7 +471,7 @@ public final class DynamoDbRouteLock implements RouteLock {
           LOG.info("did not release the lock on route {}: it is no longer this plan's", item.routeId());
         } catch (RuntimeException e) {
           LOG.warn("could not release the lock on route {}: {}; another plan may take it over from {}", item.routeId(),
-              DynamoDbFailures.describe(e), takeoverAt(item));
+              DynamoDbFailures.describe(dynamo, e), takeoverAt(item));
         }
       }
     }

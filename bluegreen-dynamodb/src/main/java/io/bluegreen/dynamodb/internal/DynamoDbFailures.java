@@ -1,18 +1,27 @@
 package io.bluegreen.dynamodb.internal;
 
 import io.bluegreen.core.BlueGreenException;
+import io.bluegreen.core.Redaction;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import software.amazon.awssdk.awscore.AwsServiceClientConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
 /**
  * Describes DynamoDB failures for messages and turns them into {@link BlueGreenException}s that say
  * what to do. Never retries: the lock fails its acquire at once (the plan aborts before touching the
- * route) and its heartbeat tries again at the next beat. Not part of the public API.
+ * route) and its heartbeat tries again at the next beat. No credential of the client reaches a
+ * message or a cause chain: DynamoDB's text passes {@link Redaction} with the client's access key
+ * id, secret key and session token as known secrets. Not part of the public API.
  *
  * <pre>{@code
- * catch (RuntimeException e) { throw DynamoDbFailures.translate("GetItem", table, e); }
+ * catch (RuntimeException e) { throw DynamoDbFailures.translate(dynamo, "GetItem", table, e); }
  * }</pre>
  */
 public final class DynamoDbFailures {
@@ -26,19 +35,51 @@ public final class DynamoDbFailures {
   }
 
   /**
+   * @param client the client that failed (its credentials are kept out of the text)
    * @param failure what the SDK threw
    * @return e.g. {@code "ProvisionedThroughputExceededException (HTTP 400): throttled"} — the AWS error
    *     code, status and a short classification, never a request's content
    */
-  public static String describe(RuntimeException failure) {
+  public static String describe(SdkClient client, RuntimeException failure) {
+    return describe(failure, secretsOf(client));
+  }
+
+  private static String describe(RuntimeException failure, List<String> secrets) {
     if (failure instanceof AwsServiceException ase) {
       String code = code(ase);
-      return code + " (HTTP " + ase.statusCode() + ")" + classify(ase, code);
+      return Redaction.text(code + " (HTTP " + ase.statusCode() + ")" + classify(ase, code), secrets);
     }
     if (failure instanceof SdkClientException) {
-      return "DynamoDB could not be reached: " + rootMessage(failure);
+      return "DynamoDB could not be reached: " + Redaction.text(rootMessage(failure), secrets);
     }
-    return failure.toString();
+    return Redaction.text(failure.toString(), secrets);
+  }
+
+  /**
+   * Reads the credentials the client signs with, without waiting (a provider that would have to
+   * fetch them first contributes nothing).
+   *
+   * @param client a DynamoDB client (may be a test double without a configuration)
+   * @return its access key id, secret key and session token, as far as they can be read
+   */
+  public static List<String> secretsOf(SdkClient client) {
+    List<String> secrets = new ArrayList<>();
+    try {
+      if (client != null && client.serviceClientConfiguration() instanceof AwsServiceClientConfiguration c && c.credentialsProvider() != null) {
+        AwsCredentialsIdentity id = c.credentialsProvider().resolveIdentity().getNow(null);
+        if (id != null) {
+          secrets.add(id.accessKeyId());
+          secrets.add(id.secretAccessKey());
+          if (id instanceof AwsSessionCredentialsIdentity session) {
+            secrets.add(session.sessionToken());
+          }
+        }
+      }
+    } catch (RuntimeException unavailable) {
+      // no configuration, or credentials that cannot be resolved now: structural redaction still applies
+    }
+    secrets.removeIf(s -> s == null || s.isBlank());
+    return secrets;
   }
 
   /**
@@ -54,13 +95,15 @@ public final class DynamoDbFailures {
   }
 
   /**
+   * @param client the client that failed (its credentials are kept out of the message and the cause chain)
    * @param operation e.g. {@code "PutItem"}
    * @param table the table name
    * @param failure what the SDK threw
    * @return an exception whose message says what failed and what to do
    */
-  public static BlueGreenException translate(String operation, String table, RuntimeException failure) {
-    String what = "DynamoDB " + operation + " on lock table " + table + " failed: " + describe(failure);
+  public static BlueGreenException translate(SdkClient client, String operation, String table, RuntimeException failure) {
+    List<String> secrets = secretsOf(client);
+    String what = "DynamoDB " + operation + " on lock table " + table + " failed: " + describe(failure, secrets);
     String fix;
     String code = failure instanceof AwsServiceException ase ? code(ase).toLowerCase(Locale.ROOT) : "";
     if (code.equals("resourcenotfoundexception")) {
@@ -74,7 +117,7 @@ public final class DynamoDbFailures {
     } else {
       fix = "check the table's key schema (partition key routeId, type S) and the client's configuration";
     }
-    return new BlueGreenException(what + "; " + fix, failure);
+    return new BlueGreenException(what + "; " + fix, Redaction.exception(failure, secrets));
   }
 
   private static String classify(AwsServiceException ase, String code) {

@@ -107,6 +107,20 @@ public final class FakeLockTable implements AutoCloseable {
   }
 
   /**
+   * The next {@code times} requests of {@code target} get this reply as it is (e.g. a proxy's page).
+   *
+   * @param target which requests
+   * @param times how many
+   * @param status HTTP status
+   * @param contentType the reply's Content-Type
+   * @param body the reply's body
+   * @return this
+   */
+  public FakeLockTable answerNext(Target target, int times, int status, String contentType, String body) {
+    return script(target, times, aResponse().withStatus(status).withHeader("Content-Type", contentType).withBody(body));
+  }
+
+  /**
    * The next {@code times} requests of {@code target} get their connection reset; with {@code landFirst}
    * the fake applies the request before resetting (the write landed, its reply is lost).
    *

@@ -3,6 +3,7 @@ package io.bluegreen.prometheus.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bluegreen.core.Redaction;
 import io.bluegreen.core.analysis.MetricQueryException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PrometheusApi {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PrometheusApi.class);
+  /** Logs under the public gate's category, as the README lists. */
+  private static final Logger LOG = LoggerFactory.getLogger("io.bluegreen.prometheus.PrometheusGate");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_ERROR_TEXT = 300;
 
@@ -86,28 +89,53 @@ public final class PrometheusApi {
     HttpRequest.Builder rb = HttpRequest.newBuilder(queryEndpoint).timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(form));
-    authorization.get().ifPresent(v -> rb.header("Authorization", v));
+    Optional<String> header = authorization.get();
+    header.ifPresent(v -> rb.header("Authorization", v));
+    List<String> secrets = secretsOf(header);
     HttpResponse<String> response;
     try {
       response = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpConnectTimeoutException e) {
-      throw new MetricQueryException("could not connect to Prometheus at " + where + " within " + timeout, false, e);
+      throw new MetricQueryException("could not connect to Prometheus at " + where + " within " + timeout, false,
+          Redaction.exception(e, secrets));
     } catch (HttpTimeoutException e) {
-      throw new MetricQueryException("Prometheus at " + where + " did not answer within " + timeout, false, e);
+      throw new MetricQueryException("Prometheus at " + where + " did not answer within " + timeout, false, Redaction.exception(e, secrets));
     } catch (ConnectException e) {
-      throw new MetricQueryException("could not reach Prometheus at " + where + " (connection refused): is it running?", false, e);
+      throw new MetricQueryException("could not reach Prometheus at " + where + " (connection refused): is it running?", false,
+          Redaction.exception(e, secrets));
     } catch (IOException e) {
-      throw new MetricQueryException("could not query Prometheus at " + where + ": " + e, false, e);
+      throw new MetricQueryException("could not query Prometheus at " + where + ": " + Redaction.text(e.toString(), secrets), false,
+          Redaction.exception(e, secrets));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MetricQueryException("interrupted while querying Prometheus at " + where, false, e);
     }
-    List<Sample> samples = read(response);
+    List<Sample> samples = read(response, secrets);
     LOG.debug("{} at {} -> {} series", promql, at, samples.size());
     return samples;
   }
 
-  private List<Sample> read(HttpResponse<String> response) {
+  /** The credential in the Authorization header sent (a bearer token, a basic password), to keep out of messages. */
+  private static List<String> secretsOf(Optional<String> header) {
+    List<String> secrets = new ArrayList<>();
+    header.ifPresent(h -> {
+      secrets.add(h);
+      int space = h.indexOf(' ');
+      String credential = space < 0 ? h : h.substring(space + 1).trim();
+      secrets.add(credential);
+      if (h.regionMatches(true, 0, "Basic ", 0, 6)) {
+        try {
+          String userAndPassword = new String(Base64.getDecoder().decode(credential), StandardCharsets.UTF_8);
+          secrets.add(userAndPassword.substring(userAndPassword.indexOf(':') + 1));
+        } catch (IllegalArgumentException notBase64) {
+          // the header itself is searched for already
+        }
+      }
+    });
+    return secrets;
+  }
+
+  private List<Sample> read(HttpResponse<String> response, List<String> secrets) {
     int status = response.statusCode();
     JsonNode root;
     try {
@@ -126,7 +154,7 @@ public final class PrometheusApi {
     }
     if (!"success".equals(root.path("status").asText())) {
       String errorType = root.path("errorType").asText("unknown");
-      String error = clip(root.path("error").asText(""));
+      String error = clip(Redaction.text(root.path("error").asText(""), secrets));
       boolean rejected = "bad_data".equals(errorType);
       throw new MetricQueryException("Prometheus at " + where + " " + (rejected ? "rejected the query" : "could not run the query")
           + " (HTTP " + status + ", " + errorType + "): " + error, rejected);
