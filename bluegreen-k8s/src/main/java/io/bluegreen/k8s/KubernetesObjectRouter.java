@@ -244,7 +244,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
           + "); nothing was written");
     }
     TrafficSplit now = splitOf(object);
-    Optional<String> forbidden = AccessReview.denied(client, updateOp(), namespace, name);
+    Optional<String> forbidden = AccessReview.denied(client, updateOp(), namespace, name, log);
     if (forbidden.isPresent()) {
       throw new PreflightException("cannot switch " + object() + ": " + forbidden.get() + "; nothing was written");
     }

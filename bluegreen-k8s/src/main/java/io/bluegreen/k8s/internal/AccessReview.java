@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Optional;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Asks the API server, read-only, whether the client's own identity may make a write it will need
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessReview {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AccessReview.class);
 
   private AccessReview() {
   }
@@ -33,9 +31,10 @@ public final class AccessReview {
    * @param op the operation
    * @param namespace where
    * @param name the object's name, or null for any
+   * @param log the caller's logger (a public, documented category such as the router's class)
    * @return why {@code op} is denied, naming the permission to grant; empty if allowed or unknown
    */
-  public static Optional<String> denied(KubernetesClient client, KubeCalls.Op op, String namespace, String name) {
+  public static Optional<String> denied(KubernetesClient client, KubeCalls.Op op, String namespace, String name, Logger log) {
     SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
         .withResourceAttributes(new ResourceAttributesBuilder().withNamespace(namespace).withGroup(op.apiGroup())
             .withResource(op.resource()).withVerb(op.verb()).withName(name).build())
@@ -45,7 +44,7 @@ public final class AccessReview {
       SelfSubjectAccessReview answered = client.authorization().v1().selfSubjectAccessReview().create(review);
       status = answered == null ? null : answered.getStatus();
     } catch (KubernetesClientException e) {
-      LOG.debug("could not ask whether {} is allowed in namespace {} (HTTP {}): the write will tell", op.rbac(), namespace, e.getCode());
+      log.debug("could not ask whether {} is allowed in namespace {} (HTTP {}): the write will tell", op.rbac(), namespace, e.getCode());
       return Optional.empty();
     }
     if (status == null || status.getAllowed() == null || status.getAllowed()) {

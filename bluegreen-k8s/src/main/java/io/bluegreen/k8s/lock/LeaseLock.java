@@ -157,7 +157,7 @@ public final class LeaseLock implements RouteLock {
     String name = leaseName(routeId);
     String object = "Lease " + namespace + "/" + name;
     // renewing and releasing are updates: refuse now, before the plan writes anything, rather than lose the Lease later
-    Optional<String> forbidden = AccessReview.denied(client, KubeCalls.UPDATE_LEASE, namespace, null);
+    Optional<String> forbidden = AccessReview.denied(client, KubeCalls.UPDATE_LEASE, namespace, null, LOG);
     if (forbidden.isPresent()) {
       throw RouterException.permanentFailure("cannot hold " + object + " for route " + routeId + ": " + forbidden.get(), null);
     }

@@ -3,6 +3,7 @@ package io.bluegreen.examples.alb;
 import io.bluegreen.aws.AlbListenerRouter;
 import io.bluegreen.aws.gate.TargetHealthGate;
 import io.bluegreen.core.Environment;
+import io.bluegreen.core.Redaction;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
@@ -90,7 +91,7 @@ public final class AlbListenerExample {
   public static SwitchResult runLocally(String motoEndpoint, PrintStream out) {
     if (motoEndpoint != null && !motoEndpoint.isBlank()) {
       try (MotoAlb alb = MotoAlb.create(URI.create(motoEndpoint.trim()))) {
-        out.println("ELBv2: moto server at " + motoEndpoint.trim() + " (created load balancer, listener and target groups)");
+        out.println("ELBv2: moto server at " + Redaction.uri(motoEndpoint) + " (created load balancer, listener and target groups)");
         return run(alb.elb(), alb.listenerArn(), alb.blueTg(), alb.greenTg(), VirtualClock.create(), out);
       }
     }

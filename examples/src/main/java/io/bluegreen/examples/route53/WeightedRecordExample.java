@@ -1,6 +1,7 @@
 package io.bluegreen.examples.route53;
 
 import io.bluegreen.core.Environment;
+import io.bluegreen.core.Redaction;
 import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
@@ -97,7 +98,7 @@ public final class WeightedRecordExample {
   public static SwitchResult runLocally(String motoEndpoint, PrintStream out) {
     if (motoEndpoint != null && !motoEndpoint.isBlank()) {
       try (MotoRoute53 zone = MotoRoute53.create(URI.create(motoEndpoint.trim()))) {
-        out.println("Route 53: moto server at " + motoEndpoint.trim() + " (created zone " + zone.zoneId() + " and records "
+        out.println("Route 53: moto server at " + Redaction.uri(motoEndpoint) + " (created zone " + zone.zoneId() + " and records "
             + zone.recordName() + "; moto reports every change INSYNC at once)");
         return run(zone.route53(), zone.zoneId(), zone.recordName(), VirtualClock.create(), out);
       }
