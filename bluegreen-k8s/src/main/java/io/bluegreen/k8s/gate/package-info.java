@@ -1,5 +1,5 @@
 /**
- * Health gates that read Kubernetes readiness: {@link io.bluegreen.k8s.gate.DeploymentReadyGate} (a
+ * {@link io.bluegreen.core.HealthGate}s that read Kubernetes readiness: {@link io.bluegreen.k8s.gate.DeploymentReadyGate} (a
  * Deployment's rollout is complete) and {@link io.bluegreen.k8s.gate.EndpointsReadyGate} (a Service or
  * selector has enough ready endpoints).
  *

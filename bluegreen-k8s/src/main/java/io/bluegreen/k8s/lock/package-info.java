@@ -1,5 +1,5 @@
 /**
- * {@link io.bluegreen.k8s.lock.LeaseLock}: the route lock held in a Kubernetes Lease, so that only one
+ * {@link io.bluegreen.k8s.lock.LeaseLock}: the {@link io.bluegreen.core.lock.RouteLock} held in a Kubernetes Lease, so that only one
  * plan switches a route at a time across machines.
  *
  * <pre>{@code

@@ -1,5 +1,5 @@
 /**
- * Health gates backed by Route 53: {@link io.bluegreen.route53.gate.HealthCheckGate} reads a
+ * {@link io.bluegreen.core.HealthGate}s backed by Route 53: {@link io.bluegreen.route53.gate.HealthCheckGate} reads a
  * Route 53 health check's status from its checkers.
  *
  * <pre>{@code
