@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.bluegreen.aws.gate.CloudWatchAlarmGate;
+import io.bluegreen.aws.gate.CloudWatchMetricGate;
 import io.bluegreen.aws.gate.TargetHealthGate;
 import io.bluegreen.aws.support.FakeElb;
 import io.bluegreen.core.BlueGreenException;
@@ -23,6 +24,7 @@ import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.analysis.Condition;
 import io.bluegreen.testkit.LogCapture;
 import io.bluegreen.testkit.RecordingListener;
 import io.bluegreen.testkit.ScriptedGate;
@@ -48,6 +50,8 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchServiceClientConfigu
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest;
 import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataRequest;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
@@ -211,24 +215,37 @@ class AwsCanaryTest {
     CloudWatchAlarmGate alarms = CloudWatchAlarmGate.builder(cloudWatch).alarm("shop-5xx").build();
     GateResult alarmResult = alarms.check(ctx);
     assertThat(alarmResult.isHealthy()).isFalse();
+    CloudWatchMetricGate ratio = CloudWatchMetricGate.albTarget5xxRatio(cloudWatch, "app/shop/50dc6c495c0c9188",
+        "targetgroup/shop-green/2453ed029918f21f").successCondition(Condition.below(0.01)).build();
+    GateResult ratioResult = ratio.check(ctx);
+    assertThat(ratioResult.isHealthy()).isFalse();
 
     AlbListenerRouter router = AlbListenerRouter.builder(client).listenerArn(FakeElb.LISTENER).environment(BLUE, FakeElb.BLUE)
         .environment(GREEN, FakeElb.GREEN).minHealthyTargets(0).build();
-    SwitchResult result = plan(router).gate(ScriptedGate.healthy()).gate(health).gate(alarms).gateGrace(Duration.ofMinutes(1)).build()
-        .execute();
-    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ROLLED_BACK);
-    assertNoLeaks("403 on the gates' reads", healthResult, alarmResult, result, health, alarms);
+    SwitchResult result = plan(router).gate(ScriptedGate.healthy()).gate(health).gate(alarms).gate(ratio).gateGrace(Duration.ofMinutes(1))
+        .build().execute();
+    assertThat(result.outcome()).as(result.summary()).isIn(Outcome.ROLLED_BACK, Outcome.ABORTED);
+    assertNoLeaks("403 on the gates' reads", healthResult, alarmResult, ratioResult, result, health, alarms, ratio);
   }
 
   /** A CloudWatch client whose calls fail with an error echoing its caller's credentials, as a real client's would. */
   private final class EchoingCloudWatch implements CloudWatchClient {
     @Override
     public DescribeAlarmsResponse describeAlarms(DescribeAlarmsRequest request) {
+      throw echoing();
+    }
+
+    private CloudWatchException echoing() {
       String message = "The security token " + sessionToken + " of " + accessKeyId + " is invalid";
-      throw CloudWatchException.builder().statusCode(403).message(message)
+      return (CloudWatchException) CloudWatchException.builder().statusCode(403).message(message)
           .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidClientTokenId").errorMessage(message).serviceName("CloudWatch")
               .rawResponse(SdkBytes.fromUtf8String("{\"message\":\"" + message + " secret " + secretKey + "\"}")).build())
           .build();
+    }
+
+    @Override
+    public GetMetricDataResponse getMetricData(GetMetricDataRequest request) {
+      throw echoing();
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class Redaction {
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\\b");
   private static final Pattern CREDENTIAL_PAIR = Pattern.compile("(?i)(?<![A-Za-z0-9])((?:[a-z0-9]+[_-]?)?(?:access[_-]?key(?:[_-]?id)?"
       + "|secret(?:[_-]?access)?(?:[_-]?key)?|session[_-]?token|security[_-]?token|access[_-]?token|refresh[_-]?token|id[_-]?token"
-      + "|client[_-]?secret|password|passwd|pwd|passphrase|token|api[_-]?key|apikey|signature|credentials?|private[_-]?key))"
+      + "|client[_-]?secret|password|passwd|pwd|passphrase|token|api[_-]?key|apikey|signature|private[_-]?key))"
       + "(\"?\\s*[=:]\\s*)(\"?)([^\\s\"&,;)}\\]]+)");
 
   private Redaction() {

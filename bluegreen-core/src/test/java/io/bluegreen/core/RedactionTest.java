@@ -101,6 +101,7 @@ class RedactionTest {
         "hosted zone id \"example.com\" is invalid: pass the id Route 53 shows for the zone",
         "password is not set: call password(...)",
         "bearer token is blank: pass a non-empty value",
+        "grant cloudwatch:GetMetricData to the caller, or fix its credentials: see the IAM policy in the bluegreen-aws README",
         "pass the token with a Bearer authentication header",
     };
     for (String p : plain) {

@@ -1,10 +1,12 @@
 package io.bluegreen.aws.gate;
 
 import io.bluegreen.aws.internal.AwsFailures;
+import io.bluegreen.aws.internal.AwsRedaction;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.GateContext;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.RouterException;
 import io.bluegreen.core.analysis.AbstractMetricGate;
 import io.bluegreen.core.analysis.Measurement;
 import io.bluegreen.core.analysis.MetricGate;
@@ -143,8 +145,9 @@ public final class CloudWatchMetricGate extends AbstractMetricGate {
           token = r.nextToken();
         } while (token != null && ++pages < 10);
       } catch (RuntimeException e) {
-        throw new MetricQueryException(AwsFailures.translate("cloudwatch", "GetMetricData", "expression " + expression, e).getMessage(),
-            false, e);
+        RouterException failure = AwsFailures.translate("cloudwatch", "GetMetricData", "expression " + expression, e,
+            AwsRedaction.secretsOf(cloudWatch));
+        throw new MetricQueryException(failure.getMessage(), false, failure.getCause());
       }
       return results;
     }
