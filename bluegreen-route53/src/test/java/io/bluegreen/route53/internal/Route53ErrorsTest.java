@@ -58,7 +58,7 @@ class Route53ErrorsTest {
   @Test
   void anAbortedCallRestoresTheInterruptFlag() {
     try {
-      RouterException e = Route53Errors.wrap("GetHealthCheckStatus hc-1",
+      RouterException e = Route53Errors.wrap(null, "GetHealthCheckStatus hc-1",
           software.amazon.awssdk.core.exception.AbortedException.builder().message("Thread was interrupted").build());
       assertThat(e.getMessage()).contains("aborted");
       assertThat(Thread.currentThread().isInterrupted()).as("the SDK cleared the flag; the caller must still see the interrupt").isTrue();
