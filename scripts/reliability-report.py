@@ -95,11 +95,11 @@ def fault_rows(sources):
         for r in s["rows"]:
             if r[0] == "fault":
                 (router, fault, point, persistence, landed, expected, outcome, traffic, verified, writes, retries,
-                 forward, rollback) = r[1:14]
+                 forward, rollback, write_attempts) = r[1:15]
                 rows.append(dict(source=s, router=router, fault=fault, point=point, persistence=persistence,
                                  landed=landed == "landed", expected=expected, outcome=outcome, traffic=traffic,
                                  verified=verified == "true", writes=int(writes), retries=int(retries),
-                                 forward=forward, rollback=rollback))
+                                 write_attempts=int(write_attempts), forward=forward, rollback=rollback))
     return rows
 
 
@@ -175,7 +175,8 @@ def report(sources, measured):
                  "read. COMPLETED and ROLLED_BACK end on a verified split. A faulted request never reaches the backend, "
                  "so the faulted write did not land, except in the cells marked \"landed\": there the write was applied "
                  "and only its reply was lost (a reply later than the call's timeout), and the retry must find the split "
-                 "in place. \"write attempts\" counts calls to the router's apply, failed ones included; \"retries\" the "
+                 "in place. \"writes\" counts the writes that reached the backend (SwitchResult.writes()), \"write attempts\" "
+                 "every write the plan tried, failed and refused ones included (SwitchResult.writeAttempts()); \"retries\" the "
                  "retries the plan scheduled; \"attempts\" the retry policies' maximum attempts (forward / rollback).\n")
         o.append("| matrix | backend | routers | cells | complete | of which a write landed | attempts (forward / rollback) | outcomes |")
         o.append("|---|---|---|---|---|---|---|---|")
@@ -194,14 +195,15 @@ def report(sources, measured):
         o.append("")
         o.append(f"{len(faults)} cells over {len({r['router'] for r in faults})} routers; cells not as expected: {mismatches}.\n")
         o.append("| matrix | router | fault | injected at | lasting | write | expected | outcome | traffic after | verified "
-                 "| write attempts | retries | attempts |")
-        o.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+                 "| writes | write attempts | retries | attempts |")
+        o.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         order = {p: i for i, p in enumerate(POINTS)}
         for r in sorted(faults, key=lambda r: (r["source"]["class"], r["router"], r["landed"], r["fault"], order[r["point"]],
                                                r["persistence"])):
             o.append(f"| {short(r['source']['class'])} | {md(r['router'])} | {md(r['fault'])} | {r['point']} | "
                      f"{r['persistence'].lower()} | {'landed' if r['landed'] else 'not landed'} | {r['expected']} | "
                      f"{r['outcome']} | {md(traffic(r))} | {'yes' if r['verified'] else 'no'} | {r['writes']} | "
+                     f"{r['write_attempts']} | "
                      f"{r['retries']} | {attempts(r)} |")
         o.append("")
 

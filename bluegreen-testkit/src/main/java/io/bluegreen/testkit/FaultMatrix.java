@@ -182,7 +182,8 @@ public final class FaultMatrix {
           expected.name(), result.outcome().name(), result.trafficNow().map(Object::toString).orElse("UNKNOWN"),
           Boolean.toString(result.isTrafficNowVerified()), Integer.toString(result.writes()),
           Integer.toString(result.events(SwitchEvent.RetryScheduled.class).size()),
-          forward == null ? "" : Integer.toString(forward.maxAttempts()), rollback == null ? "" : Integer.toString(rollback.maxAttempts()));
+          forward == null ? "" : Integer.toString(forward.maxAttempts()), rollback == null ? "" : Integer.toString(rollback.maxAttempts()),
+          Integer.toString(result.writeAttempts()));
     }
   }
 }
