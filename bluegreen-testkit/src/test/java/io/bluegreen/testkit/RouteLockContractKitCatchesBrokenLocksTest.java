@@ -159,14 +159,18 @@ class RouteLockContractKitCatchesBrokenLocksTest {
 
   /** The kit on a {@link MapLock} with one bug. */
   abstract static class MapLockKit extends RouteLockContractTest {
-    abstract Bug bug();
+    private final Bug bug;
+
+    MapLockKit(Bug bug) {
+      this.bug = bug;
+    }
 
     @Override
     protected LockFixture createFixture() {
       Map<String, MapLock.Entry> entries = new ConcurrentHashMap<>();
       AtomicLong counter = new AtomicLong();
-      return LockFixture.builder(new MapLock(entries, counter, clock(), heartbeat(), bug()))
-          .contender(new MapLock(entries, counter, clock(), heartbeat(), bug()))
+      return LockFixture.builder(new MapLock(entries, counter, clock(), heartbeat(), bug))
+          .contender(new MapLock(entries, counter, clock(), heartbeat(), bug))
           .leaseDuration(LEASE).takeoverAfter(LEASE.plus(MARGIN))
           .thief((route, owner) -> {
             synchronized (entries) {
@@ -179,65 +183,57 @@ class RouteLockContractKitCatchesBrokenLocksTest {
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class CorrectKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.NONE;
+    CorrectKit() {
+      super(Bug.NONE);
     }
   }
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class NeverExcludesKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.NEVER_EXCLUDES;
+    NeverExcludesKit() {
+      super(Bug.NEVER_EXCLUDES);
     }
   }
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class AlwaysHeldKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.ALWAYS_HELD;
+    AlwaysHeldKit() {
+      super(Bug.ALWAYS_HELD);
     }
   }
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class CloseReleasesAnyoneKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.CLOSE_RELEASES_ANYONE;
+    CloseReleasesAnyoneKit() {
+      super(Bug.CLOSE_RELEASES_ANYONE);
     }
   }
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class ConstantTokenKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.CONSTANT_TOKEN;
+    ConstantTokenKit() {
+      super(Bug.CONSTANT_TOKEN);
     }
   }
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class IgnoresMarginKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.IGNORES_MARGIN;
+    IgnoresMarginKit() {
+      super(Bug.IGNORES_MARGIN);
     }
   }
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class RenewalDoesNothingKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.RENEWAL_DOES_NOTHING;
+    RenewalDoesNothingKit() {
+      super(Bug.RENEWAL_DOES_NOTHING);
     }
   }
 
   @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
   static final class LateRenewalRevivesKit extends MapLockKit {
-    @Override
-    Bug bug() {
-      return Bug.LATE_RENEWAL_REVIVES;
+    LateRenewalRevivesKit() {
+      super(Bug.LATE_RENEWAL_REVIVES);
     }
   }
 
