@@ -141,15 +141,18 @@ class KubernetesCanaryTest {
   void writesAnswered500And403WithTheTokenEchoedLeakNothing() {
     answer("PUT", SERVICE_PATH::equals, 500);
     SwitchResult retried = plan(serviceRouter()).build().execute();
-    assertThat(retried.outcome()).as(retried.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(retried.outcome()).as(retried.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(retried.summary()).contains("nothing changed");
 
     answer("PUT", SERVICE_PATH::equals, 403);
     SwitchResult forbidden = plan(serviceRouter()).build().execute();
-    assertThat(forbidden.outcome()).as(forbidden.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(forbidden.outcome()).as(forbidden.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(forbidden.summary()).contains("nothing changed");
 
     answerPlainText("PUT", SERVICE_PATH::equals, 502);
     SwitchResult proxied = plan(serviceRouter()).build().execute();
-    assertThat(proxied.outcome()).as(proxied.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(proxied.outcome()).as(proxied.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(proxied.summary()).contains("nothing changed");
     assertNoLeaks("500, 403 and a proxy's 502 on the write", retried, forbidden, proxied);
   }
 
