@@ -166,11 +166,12 @@ class AwsCanaryTest {
   }
 
   @Test
-  void aWriteDenied403EchoingTheCredentialsRollsBackWithoutLeakingThem() {
+  void aWriteDenied403EchoingTheCredentialsChangesNothingAndLeaksNothing() {
     answer("ModifyListener", 403, "AccessDenied");
     SwitchResult result = plan(listenerRouter()).build().execute();
 
-    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(result.summary()).contains("nothing changed");
     assertThat(result.reason()).contains("AccessDenied");
     assertNoLeaks("403 on ModifyListener", result);
   }
@@ -179,12 +180,14 @@ class AwsCanaryTest {
   void aValidationErrorEchoingTheClientSecretAndA5xxFromAProxyLeakNothing() {
     StubMapping validation = answer("ModifyRule", 400, "ValidationError");
     SwitchResult invalid = plan(ruleRouter()).build().execute();
-    assertThat(invalid.outcome()).as(invalid.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(invalid.outcome()).as(invalid.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(invalid.summary()).contains("nothing changed");
 
     elb.server().removeStub(validation);
     answerFromAProxy("ModifyListener", 503);
     SwitchResult proxied = plan(listenerRouter()).build().execute();
-    assertThat(proxied.outcome()).as(proxied.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(proxied.outcome()).as(proxied.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(proxied.summary()).contains("nothing changed");
     assertNoLeaks("400 ValidationError and a proxy's 503", invalid, proxied);
   }
 

@@ -135,11 +135,12 @@ class Route53CanaryTest {
   }
 
   @Test
-  void aWriteDenied403EchoingTheCredentialsRollsBackWithoutLeakingThem() {
+  void aWriteDenied403EchoingTheCredentialsChangesNothingAndLeaksNothing() {
     answer("POST", RRSET, 403, "AccessDenied");
     SwitchResult result = plan(router()).build().execute();
 
-    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(result.summary()).contains("nothing changed");
     assertThat(result.reason()).contains("AccessDenied");
     assertNoLeaks("403 on ChangeResourceRecordSets", result);
   }
@@ -148,7 +149,8 @@ class Route53CanaryTest {
   void aProxysPagesOn5xxAnd401LeakNothing() {
     StubMapping proxy = answerFromAProxy("POST", RRSET, 502);
     SwitchResult retried = plan(router()).build().execute();
-    assertThat(retried.outcome()).as(retried.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(retried.outcome()).as(retried.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(retried.summary()).contains("nothing changed");
 
     fake.wireMock().removeStub(proxy);
     answerFromAProxy("GET", RRSET, 401);
