@@ -3,14 +3,21 @@ package io.bluegreen.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** Approval and abort signals between a {@link SwitchExecution} and its {@link PlanRunner}. */
+/**
+ * Approval and abort signals between a {@link SwitchExecution} and its {@link PlanRunner}. Guarded
+ * by a {@link ReentrantLock}, not a monitor: a plan waiting for an approval on a virtual thread must
+ * not pin its carrier (a wait inside {@code synchronized} does, on JDK 21-23).
+ */
 final class ExecutionControl {
 
   /** How a wait for approval ended; UNANSWERABLE: nobody holds a handle and there is no deadline. */
   enum Decision { APPROVED, ABORTED, TIMED_OUT, UNANSWERABLE }
 
-  private final Object monitor = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
   private final boolean handedOut;
   private Integer awaitingStage;
   private boolean approved;
@@ -22,42 +29,57 @@ final class ExecutionControl {
   }
 
   boolean approve() {
-    synchronized (monitor) {
+    lock.lock();
+    try {
       if (awaitingStage == null || approved) {
         return false;
       }
       approved = true;
-      monitor.notifyAll();
+      changed.signalAll();
       return true;
+    } finally {
+      lock.unlock();
     }
   }
 
   void abort(String reason) {
-    synchronized (monitor) {
+    lock.lock();
+    try {
       if (abortReason == null) {
         abortReason = reason;
       }
-      monitor.notifyAll();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
   Optional<String> abortReason() {
-    synchronized (monitor) {
+    lock.lock();
+    try {
       return Optional.ofNullable(abortReason);
+    } finally {
+      lock.unlock();
     }
   }
 
   Optional<Integer> awaitingStage() {
-    synchronized (monitor) {
+    lock.lock();
+    try {
       return Optional.ofNullable(approved ? null : awaitingStage);
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Marks a stage as waiting; call before announcing it so a listener may approve at once. */
   void requestApproval(int stage) {
-    synchronized (monitor) {
+    lock.lock();
+    try {
       awaitingStage = stage;
       approved = false;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -65,7 +87,7 @@ final class ExecutionControl {
    * Waits for approve() or abort(), or for the deadline on the plan's time source (null: none).
    *
    * <p>When a {@link SwitchExecution} handle was given out, another thread may decide: the wait is
-   * on the monitor through {@link TimeSource#awaitSignal}, which on a virtual source never moves the
+   * on a condition through {@link TimeSource#awaitSignal}, which on a virtual source never moves the
    * time itself, so an approval given before the virtual deadline always wins and the deadline
    * passes only when someone advances the time. Without a handle ({@code execute()}) nobody can
    * decide: the plan sleeps to the deadline on its time source, or returns {@link
@@ -83,7 +105,8 @@ final class ExecutionControl {
         }
         return Decision.TIMED_OUT;
       }
-      synchronized (monitor) {
+      lock.lock();
+      try {
         while (true) {
           if (abortReason != null) {
             return Decision.ABORTED;
@@ -94,13 +117,18 @@ final class ExecutionControl {
           if (deadline != null && !time.instant().isBefore(deadline)) {
             return Decision.TIMED_OUT;
           }
-          time.awaitSignal(monitor, deadline);
+          time.awaitSignal(lock, changed, deadline);
         }
+      } finally {
+        lock.unlock();
       }
     } finally {
-      synchronized (monitor) {
+      lock.lock();
+      try {
         awaitingStage = null;
         approved = false;
+      } finally {
+        lock.unlock();
       }
     }
   }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 
 /**
  * A plan's one source of time: it tells the time and it waits, so a plan's clock can never disagree
@@ -22,7 +24,7 @@ import java.time.ZoneOffset;
  *
  * <h2>Waiting for another thread</h2>
  * An approval (or an abort) comes from another thread. The engine waits for it with {@link
- * #awaitSignal(Object, Instant)}: on the system source that is a real wait until the deadline; a
+ * #awaitSignal(Lock, Condition, Instant)}: on the system source that is a real wait until the deadline; a
  * virtual source must not move its own time there, so that on virtual time an approval given before
  * the deadline always wins and the deadline passes only when a test moves the time on (the
  * testkit's {@code VirtualClock.advance(..)} wakes such waiters).
@@ -55,26 +57,41 @@ public interface TimeSource extends InstantSource, Sleeper {
   }
 
   /**
-   * Waits on {@code monitor}, whose lock the caller holds, for another thread: returns when the
-   * monitor is notified, when this source's time reaches {@code deadline}, or spuriously. Callers
-   * re-check their condition and the deadline in a loop.
+   * Waits on {@code signal}, a condition of {@code lock}, which the caller holds, for another
+   * thread: returns when the condition is signalled, when this source's time reaches {@code
+   * deadline}, or spuriously. Callers re-check their condition and the deadline in a loop. A {@link
+   * java.util.concurrent.locks.Lock} rather than a monitor, so that a plan waiting on a virtual
+   * thread does not pin its carrier (a wait inside {@code synchronized} does, on JDK 21-23).
    *
-   * <p>The default waits in real time until the deadline (or until notified when there is none).
+   * <p>The default waits in real time until the deadline (or until signalled when there is none).
    * A virtual source must override it so that it never moves its own time while waiting: its
-   * deadline passes only when someone moves the time on.
+   * deadline passes only when someone moves the time on (and it then signals {@code signal},
+   * taking {@code lock}).
    *
-   * @param monitor the object the caller waits on (and another thread notifies)
+   * <pre>{@code
+   * lock.lock();
+   * try {
+   *   while (!approved && time.instant().isBefore(deadline)) {
+   *     time.awaitSignal(lock, approvedOrAborted, deadline);
+   *   }
+   * } finally {
+   *   lock.unlock();
+   * }
+   * }</pre>
+   *
+   * @param lock the lock the caller holds
+   * @param signal a condition of {@code lock} that another thread signals
    * @param deadline when to stop waiting on this source's time; null for no deadline
    * @throws InterruptedException if the thread is interrupted while waiting
    */
-  default void awaitSignal(Object monitor, Instant deadline) throws InterruptedException {
+  default void awaitSignal(Lock lock, Condition signal, Instant deadline) throws InterruptedException {
     if (deadline == null) {
-      monitor.wait();
+      signal.await();
       return;
     }
-    long millis = Duration.between(instant(), deadline).toMillis();
-    if (millis > 0) {
-      monitor.wait(millis);
+    long nanos = Duration.between(instant(), deadline).toNanos();
+    if (nanos > 0) {
+      signal.awaitNanos(nanos);
     }
   }
 

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 
 /**
  * A {@link TimeSource} that only moves when someone sleeps on it or advances it: hand it to a plan
@@ -49,7 +52,7 @@ public final class VirtualClock extends Clock implements TimeSource {
     final Instant start;
     final AtomicReference<Instant> now;
     final List<Duration> sleeps = new ArrayList<>();
-    final Set<Object> waiters = ConcurrentHashMap.newKeySet();
+    final Set<Runnable> wakers = ConcurrentHashMap.newKeySet();
 
     State(Instant start) {
       this.start = start;
@@ -110,10 +113,8 @@ public final class VirtualClock extends Clock implements TimeSource {
       throw new IllegalArgumentException("cannot move a clock back: " + duration);
     }
     state.now.updateAndGet(i -> i.plus(duration));
-    for (Object monitor : state.waiters) {
-      synchronized (monitor) {
-        monitor.notifyAll();
-      }
+    for (Runnable wake : state.wakers) {
+      wake.run();
     }
   }
 
@@ -132,19 +133,28 @@ public final class VirtualClock extends Clock implements TimeSource {
   }
 
   /**
-   * Waits in real time, never moving this clock: until {@code monitor} is notified, or until
-   * someone moves this clock to {@code deadline} or past it.
+   * Waits in real time, never moving this clock: until {@code signal} is signalled, or until
+   * someone moves this clock ({@link #advance(Duration)} signals every waiter, so it may check
+   * whether its deadline has passed).
    */
   @Override
-  public void awaitSignal(Object monitor, Instant deadline) throws InterruptedException {
-    state.waiters.add(monitor);
+  public void awaitSignal(Lock lock, Condition signal, Instant deadline) throws InterruptedException {
+    Runnable wake = () -> {
+      lock.lock();
+      try {
+        signal.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    };
+    state.wakers.add(wake);
     try {
       if (deadline != null && !instant().isBefore(deadline)) {
         return;
       }
-      monitor.wait(WAIT_POLL_MILLIS);
+      signal.await(WAIT_POLL_MILLIS, TimeUnit.MILLISECONDS);
     } finally {
-      state.waiters.remove(monitor);
+      state.wakers.remove(wake);
     }
   }
 

@@ -131,6 +131,7 @@ public final class HealthGates {
     private Instant phase;
     private String plan;
     private int run;
+    private final java.util.concurrent.locks.ReentrantLock checkLock = new java.util.concurrent.locks.ReentrantLock();
 
     Counting(HealthGate gate, int n, String name, boolean countSuccesses) {
       this.gate = gate;
@@ -139,8 +140,18 @@ public final class HealthGates {
       this.countSuccesses = countSuccesses;
     }
 
+    /** A lock rather than {@code synchronized}: the wrapped check may block on I/O, which would pin a virtual thread on JDK 21-23. */
     @Override
-    public synchronized GateResult check(GateContext ctx) {
+    public GateResult check(GateContext ctx) {
+      checkLock.lock();
+      try {
+        return checkLocked(ctx);
+      } finally {
+        checkLock.unlock();
+      }
+    }
+
+    private GateResult checkLocked(GateContext ctx) {
       if (!ctx.phaseStartedAt().equals(phase) || !ctx.planName().equals(plan)) {
         phase = ctx.phaseStartedAt();
         plan = ctx.planName();
