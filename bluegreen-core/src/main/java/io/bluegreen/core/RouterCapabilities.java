@@ -43,6 +43,11 @@ public final class RouterCapabilities {
     return new Builder();
   }
 
+  /** @return a builder starting from these capabilities, e.g. {@code caps.toBuilder().writeGuard(WriteGuard.CONDITIONAL).build()} */
+  public Builder toBuilder() {
+    return builder().weighted(weighted).granularityPercent(granularityPercent).maxEnvironments(maxEnvironments).writeGuard(writeGuard);
+  }
+
   /** @return true if splits like 90/10 can be expressed; false if only 100/0 */
   public boolean isWeighted() {
     return weighted;

@@ -11,6 +11,9 @@ import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.Verification;
 import io.bluegreen.core.WriteDescription;
+import io.bluegreen.core.WriteGuard;
+import io.bluegreen.core.WritePurpose;
+import io.bluegreen.core.WriteResult;
 import io.bluegreen.k8s.internal.AccessReview;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * modified copy with an update guarded by the resourceVersion that was read (one write), handle a
  * conflict by re-reading (drift if the routing content changed, one retry otherwise), and refuse to
  * send traffic to an environment without ready endpoints.
+ *
+ * <p>Their write guard is {@link WriteGuard#CONDITIONAL}: {@link #applyIfUnchanged} updates the
+ * object as this router last read or wrote it, carrying that resourceVersion, with no read first;
+ * the API server's 409 is the drift check, and the object in the update's response is the
+ * verification.
  *
  * @param <T> the object type
  */
@@ -41,6 +50,8 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
   private final List<Environment> environments;
   private final RouterCapabilities capabilities;
   private final String routeId;
+  /** The object as this router last read or wrote it: the base (and resourceVersion) of the next guarded write. */
+  private final AtomicReference<T> lastSeen = new AtomicReference<>();
 
   KubernetesObjectRouter(KubernetesClient client, String namespace, String name, List<Environment> environments,
       RouterCapabilities capabilities, String routeKind) {
@@ -48,7 +59,7 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     this.namespace = namespace;
     this.name = name;
     this.environments = List.copyOf(environments);
-    this.capabilities = capabilities;
+    this.capabilities = capabilities.toBuilder().writeGuard(WriteGuard.CONDITIONAL).build();
     this.routeId = "k8s/" + routeKind + "/" + namespace + "/" + name;
   }
 
@@ -182,33 +193,8 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
       log.debug("{} already holds {}: nothing to write", object(), wanted);
       return;
     }
-    for (Environment e : environments) {
-      if (wanted.weightOf(e) > now.weightOf(e)) {
-        Optional<NotReady> problem = notReady(read, e);
-        if (problem.isPresent()) {
-          throw RouterException.permanentFailure("refusing to write " + wanted + " to " + object() + ": " + problem.get().message(), null);
-        }
-      }
-    }
-    T desired = withSplit(read, wanted);
-    try {
-      T stored = guardedUpdate(desired);
-      logWrite(read, stored, now, wanted);
-    } catch (ConflictException conflict) {
-      T fresh = readRequired();
-      if (!Objects.equals(routingContent(fresh), routingContent(read))) {
-        throw drift(now, read, fresh);
-      }
-      log.info("{} changed (resourceVersion {} -> {}) but not its routing: writing {} again on the fresh version",
-          object(), rv(read), rv(fresh), wanted);
-      try {
-        T stored = guardedUpdate(withSplit(fresh, wanted));
-        logWrite(fresh, stored, now, wanted);
-      } catch (ConflictException again) {
-        throw RouterException.transientFailure(object() + " changed again while writing " + wanted
-            + " (HTTP 409 twice): another client keeps updating it; retry later", KubeCalls.redacted(client, again.getCause()));
-      }
-    }
+    refuseEnvironmentsWithoutReadyEndpoints(read, now, wanted);
+    writeOver(read, now, wanted, null);
   }
 
   /** One read: the object, then what a write of {@code target} would set on it and keep. */
@@ -221,9 +207,98 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
         + describeChange(object, wanted), describeKept(object)));
   }
 
+  /**
+   * One update of the object as this router last read or wrote it, carrying that resourceVersion:
+   * no read first (unless this router's last sight of the object does not hold {@code expected}),
+   * no read back — the object in the update's response is the verification (PENDING while an
+   * HTTPRoute's controller has not observed the new generation). A 409 is re-read once: the routing
+   * content unchanged (someone edited another field) → the update is made again on the fresh
+   * version; the target already there → nothing to write; anything else → {@link
+   * DriftDetectedException} (or {@link UnmappedRouteStateException}), nothing written over it. A
+   * forward stage first checks that every environment gaining weight has a ready endpoint (one list
+   * per environment); a rollback does not (it returns to the split the plan found serving).
+   */
   @Override
-  public final Verification verify(TrafficSplit expected) {
-    T object = readRequired();
+  public final WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+    validate(target);
+    TrafficSplit wanted = target.orderedAs(environments);
+    T base = lastSeen.get();
+    if (base == null || !holds(base, expected)) {
+      base = readRequired(); // this router's last sight of the object is not what the caller expects: look again
+    }
+    TrafficSplit now = splitOf(base);
+    if (now.equals(wanted)) {
+      log.debug("{} already holds {}: nothing to write", object(), wanted);
+      return WriteResult.alreadyInPlace(verificationOf(base, wanted));
+    }
+    if (!now.equals(expected)) {
+      log.warn("{} holds {}, not {}: another writer changed it; not writing {}", object(), now, expected, wanted);
+      throw new DriftDetectedException(expected, now, object());
+    }
+    if (purpose != WritePurpose.ROLLBACK) {
+      refuseEnvironmentsWithoutReadyEndpoints(base, now, wanted);
+    }
+    T stored = writeOver(base, now, wanted, purpose);
+    return stored == null ? WriteResult.alreadyInPlace(verificationOf(lastSeen.get(), wanted))
+        : WriteResult.written(verificationOf(stored, wanted));
+  }
+
+  /**
+   * The guarded update of {@code base} to {@code wanted}; on a 409 one re-read: the routing content
+   * unchanged → the update again on the fresh version; {@code wanted} already there → nothing more;
+   * anything else → drift.
+   *
+   * @return the object as the update stored it, or null when the re-read found {@code wanted} in place (it is then {@link #lastSeen})
+   */
+  private T writeOver(T base, TrafficSplit now, TrafficSplit wanted, WritePurpose purpose) {
+    try {
+      T stored = guardedUpdate(withSplit(base, wanted));
+      logWrite(base, stored, now, wanted, purpose);
+      return stored;
+    } catch (ConflictException conflict) {
+      T fresh = readRequired();
+      if (Objects.equals(routingContent(fresh), routingContent(base))) {
+        log.info("{} changed (resourceVersion {} -> {}) but not its routing: writing {} again on the fresh version",
+            object(), rv(base), rv(fresh), wanted);
+        try {
+          T stored = guardedUpdate(withSplit(fresh, wanted));
+          logWrite(fresh, stored, now, wanted, purpose);
+          return stored;
+        } catch (ConflictException again) {
+          throw RouterException.transientFailure(object() + " changed again while writing " + wanted
+              + " (HTTP 409 twice): another client keeps updating it; retry later", KubeCalls.redacted(client, again.getCause()));
+        }
+      }
+      if (Objects.equals(routingContent(fresh), routingContent(withSplit(base, wanted)))) {
+        log.info("{} already holds {} (resourceVersion {}): an earlier write landed", object(), wanted, rv(fresh));
+        return null;
+      }
+      throw drift(now, base, fresh);
+    }
+  }
+
+  /** @return whether {@code object} holds {@code split} (false for a state no environment maps to) */
+  private boolean holds(T object, TrafficSplit split) {
+    try {
+      return splitOf(object).equals(split);
+    } catch (RouterException unmappedOrUnreadable) {
+      return false;
+    }
+  }
+
+  private void refuseEnvironmentsWithoutReadyEndpoints(T object, TrafficSplit now, TrafficSplit wanted) {
+    for (Environment e : environments) {
+      if (wanted.weightOf(e) > now.weightOf(e)) {
+        Optional<NotReady> problem = notReady(object, e);
+        if (problem.isPresent()) {
+          throw RouterException.permanentFailure("refusing to write " + wanted + " to " + object() + ": " + problem.get().message(), null);
+        }
+      }
+    }
+  }
+
+  /** @return what {@code object} says: VERIFIED when it holds {@code expected} and nothing is pending, else PENDING or a mismatch */
+  private Verification verificationOf(T object, TrafficSplit expected) {
     TrafficSplit observed = splitOf(object);
     Verification v = Verification.compare(expected, observed);
     if (v.isVerified()) {
@@ -236,9 +311,15 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
   }
 
   @Override
+  public final Verification verify(TrafficSplit expected) {
+    return verificationOf(readRequired(), expected);
+  }
+
+  @Override
   public final PreflightReport preflight(TrafficSplit target) {
     validate(target);
     T object = read();
+    remember(object);
     if (object == null) {
       throw new PreflightException(object() + " not found: create it or fix the name (namespace " + namespace + ", name " + name
           + "); nothing was written");
@@ -275,11 +356,17 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
 
   final T readRequired() {
     T object = read();
+    remember(object);
     if (object == null) {
       throw RouterException.permanentFailure(object() + " not found: create it or fix the name (namespace " + namespace
           + ", name " + name + ")", null);
     }
     return object;
+  }
+
+  /** Keeps {@code object} (as read or as stored by an update) as the base of the next guarded write; null forgets. */
+  private void remember(T object) {
+    lastSeen.set(object);
   }
 
   final T copy(T object) {
@@ -292,7 +379,9 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
       throw RouterException.permanentFailure(object() + " was read without a resourceVersion; refusing an unguarded write", null);
     }
     try {
-      return update(desired);
+      T stored = update(desired);
+      remember(stored);
+      return stored;
     } catch (KubernetesClientException e) {
       if (KubeCalls.isConflict(e)) {
         throw new ConflictException(e);
@@ -316,8 +405,9 @@ abstract class KubernetesObjectRouter<T extends HasMetadata> implements Router {
     return new DriftDetectedException(expected, actual, what);
   }
 
-  private void logWrite(T before, T after, TrafficSplit from, TrafficSplit to) {
-    log.info("{}: {} -> {} (resourceVersion {} -> {})", object(), from, to, rv(before), after == null ? "?" : rv(after));
+  private void logWrite(T before, T after, TrafficSplit from, TrafficSplit to, WritePurpose purpose) {
+    log.info("{}: {} -> {}{} (resourceVersion {} -> {})", object(), from, to, purpose == WritePurpose.ROLLBACK ? " (rollback)" : "",
+        rv(before), after == null ? "?" : rv(after));
   }
 
   static String rv(HasMetadata object) {

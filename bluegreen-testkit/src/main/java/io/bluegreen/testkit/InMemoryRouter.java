@@ -564,9 +564,7 @@ public final class InMemoryRouter implements Router {
     /** @return the router */
     public InMemoryRouter build() {
       if (capabilities.writeGuard() != writeGuard) {
-        capabilities = RouterCapabilities.builder().weighted(capabilities.isWeighted())
-            .granularityPercent(capabilities.granularityPercent()).maxEnvironments(capabilities.maxEnvironments())
-            .writeGuard(writeGuard).build();
+        capabilities = capabilities.toBuilder().writeGuard(writeGuard).build();
       }
       return new InMemoryRouter(this);
     }
