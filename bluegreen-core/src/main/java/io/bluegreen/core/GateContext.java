@@ -1,5 +1,6 @@
 package io.bluegreen.core;
 
+import io.bluegreen.core.preview.PreviewEndpoint;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -26,10 +27,20 @@ public final class GateContext {
   public enum Phase {
     /** Before the first write; UNHEALTHY aborts with nothing written. */
     PRE_SWITCH,
+    /**
+     * Before the first write, through the preview route ({@link GateContext#preview()}); UNHEALTHY
+     * aborts with nothing written to production.
+     */
+    PREVIEW,
     /** During a stage's bake; UNHEALTHY rolls back. */
     STAGE,
     /** After the last stage; UNHEALTHY rolls back. */
-    POST_SWITCH
+    POST_SWITCH,
+    /**
+     * After the last stage (or a rollback), while the environment traffic left ({@link
+     * GateContext#draining()}) finishes what it still serves: HEALTHY means drained. Never rolls back.
+     */
+    DRAIN
   }
 
   private final String planName;
@@ -42,6 +53,8 @@ public final class GateContext {
   private final TrafficSplit split;
   private final Instant now;
   private final Instant phaseStartedAt;
+  private final PreviewEndpoint preview;
+  private final Environment draining;
 
   private GateContext(Builder b) {
     if (b.from == null) {
@@ -69,6 +82,8 @@ public final class GateContext {
     this.split = b.split == null ? TrafficSplit.allTo(b.from, b.to) : b.split;
     this.now = b.now == null ? Instant.now() : b.now;
     this.phaseStartedAt = b.phaseStartedAt == null ? this.now : b.phaseStartedAt;
+    this.preview = b.preview;
+    this.draining = b.draining;
   }
 
   /** @return a builder (used by the engine, and by tests of your own gates) */
@@ -126,6 +141,16 @@ public final class GateContext {
     return phaseStartedAt;
   }
 
+  /** @return the open preview during {@link Phase#PREVIEW} (and later phases while it is open): where to send preview requests */
+  public Optional<PreviewEndpoint> preview() {
+    return Optional.ofNullable(preview);
+  }
+
+  /** @return during {@link Phase#DRAIN}, the environment that traffic left and that is draining */
+  public Optional<Environment> draining() {
+    return Optional.ofNullable(draining);
+  }
+
   @Override
   public String toString() {
     return planName + " " + phase + (phase == Phase.STAGE ? " " + stageNumber + "/" + stageCount : "") + " at " + split;
@@ -155,6 +180,8 @@ public final class GateContext {
     private TrafficSplit split;
     private Instant now;
     private Instant phaseStartedAt;
+    private PreviewEndpoint preview;
+    private Environment draining;
 
     private Builder() {
     }
@@ -211,6 +238,18 @@ public final class GateContext {
     /** @param v when the phase started (default: now) @return this */
     public Builder phaseStartedAt(Instant v) {
       phaseStartedAt = v;
+      return this;
+    }
+
+    /** @param v the open preview @return this */
+    public Builder preview(PreviewEndpoint v) {
+      preview = v;
+      return this;
+    }
+
+    /** @param v the environment draining @return this */
+    public Builder draining(Environment v) {
+      draining = v;
       return this;
     }
 

@@ -1,9 +1,11 @@
 package io.bluegreen.core;
 
+import io.bluegreen.core.drain.DrainWindow;
 import io.bluegreen.core.event.Slf4jSwitchListener;
 import io.bluegreen.core.event.SwitchListener;
 import io.bluegreen.core.lock.InProcessRouteLock;
 import io.bluegreen.core.lock.RouteLock;
+import io.bluegreen.core.preview.PreviewRoute;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +70,11 @@ public final class SwitchPlan {
   private final TimeSource time;
   private final boolean waitForClientConvergence;
   private final TrafficSplit rollbackTo;
+  private final PreviewRoute preview;
+  private final List<HealthGate> previewGates;
+  private final List<DrainWindow> drainWindows;
+  private final List<HealthGate> drainGates;
+  private final Duration drainUntil;
 
   private SwitchPlan(Builder b) {
     this.router = Checks.notNull(b.router, "router");
@@ -123,6 +130,24 @@ public final class SwitchPlan {
       router.validate(b.rollbackTo);
     }
     this.rollbackTo = b.rollbackTo;
+    this.preview = b.preview;
+    this.previewGates = copyGates(b.previewGates, "previewGate");
+    if (preview != null) {
+      preview.validate(to);
+    } else if (!previewGates.isEmpty()) {
+      throw new InvalidConfigurationException(previewGates.size() + " previewGate(s) but no preview route: add .preview(...) (e.g."
+          + " an HTTPRoute header rule or an ALB listener rule) or make them preSwitchGate(...)s");
+    }
+    for (DrainWindow w : b.drainWindows) {
+      Checks.notNull(w, "drainWindow");
+    }
+    this.drainWindows = List.copyOf(b.drainWindows);
+    this.drainGates = copyGates(b.drainGates, "drainGate");
+    this.drainUntil = b.drainUntil == null ? null : Checks.positive(b.drainUntil, "drainUntil");
+    if (drainUntil == null && !drainGates.isEmpty()) {
+      throw new InvalidConfigurationException(drainGates.size() + " drainGate(s) but no drainUntil(...): the plan polls drain gates"
+          + " only while it waits for the drain; add .drainUntil(Duration.ofMinutes(10)) (the longest it may wait)");
+    }
   }
 
   /**
@@ -438,6 +463,31 @@ public final class SwitchPlan {
     return Optional.ofNullable(rollbackTo);
   }
 
+  /** @return the preview route opened before the switch, if set */
+  public Optional<PreviewRoute> preview() {
+    return Optional.ofNullable(preview);
+  }
+
+  /** @return gates that must be HEALTHY through the open preview before the first write */
+  public List<HealthGate> previewGates() {
+    return previewGates;
+  }
+
+  /** @return what the backends know about how long an environment keeps serving after it lost its traffic */
+  public List<DrainWindow> drainWindows() {
+    return drainWindows;
+  }
+
+  /** @return gates that say HEALTHY once the environment that lost its traffic has drained */
+  public List<HealthGate> drainGates() {
+    return drainGates;
+  }
+
+  /** @return how long the plan waits for that environment to drain, if it waits */
+  public Optional<Duration> drainUntil() {
+    return Optional.ofNullable(drainUntil);
+  }
+
   @Override
   public String toString() {
     return "SwitchPlan{" + name + ": " + from + " -> " + to + " on " + router.routeId() + ", stages " + schedule + "}";
@@ -486,6 +536,11 @@ public final class SwitchPlan {
     private boolean sleeperSet;
     private boolean waitForClientConvergence = true;
     private TrafficSplit rollbackTo;
+    private PreviewRoute preview;
+    private final List<HealthGate> previewGates = new ArrayList<>();
+    private final List<DrainWindow> drainWindows = new ArrayList<>();
+    private final List<HealthGate> drainGates = new ArrayList<>();
+    private Duration drainUntil;
 
     private Builder() {
     }
@@ -679,6 +734,72 @@ public final class SwitchPlan {
      */
     public Builder rollbackTo(TrafficSplit split) {
       this.rollbackTo = Checks.notNull(split, "rollbackTo");
+      return this;
+    }
+
+    /**
+     * A route through the production front door that sends only requests carrying a header (or a
+     * host) to the target: opened after the preflight, before the pre-switch gates; closed when the
+     * plan ends, whatever the outcome (a preview left behind by a run that crashed is removed by the
+     * next one, which says so). Production traffic is not touched by it.
+     *
+     * <pre>{@code
+     * .preview(HttpRoutePreview.builder(router).header("X-Preview", "green").build())   // bluegreen-k8s
+     * .previewGate(PreviewHttpGate.path("/health"))
+     * }</pre>
+     *
+     * @param route the preview route
+     * @return this
+     */
+    public Builder preview(PreviewRoute route) {
+      this.preview = Checks.notNull(route, "preview");
+      return this;
+    }
+
+    /**
+     * @param gate checked through the open preview ({@code GateContext.preview()}) before the first
+     *     write: it must be HEALTHY within {@link #gateGrace(Duration)}, else the plan ends ABORTED with
+     *     nothing written to production
+     * @return this
+     */
+    public Builder previewGate(HealthGate gate) {
+      previewGates.add(gate);
+      return this;
+    }
+
+    /**
+     * @param window what a backend knows about how long the environment that lost its traffic keeps
+     *     serving (target group deregistration delay and stickiness, termination grace period); the
+     *     longest of them and the router's client convergence time is reported in {@code SwitchResult.drain()}
+     * @return this
+     */
+    public Builder drainWindow(DrainWindow window) {
+      drainWindows.add(window);
+      return this;
+    }
+
+    /**
+     * @param gate HEALTHY once the environment that lost its traffic ({@code GateContext.draining()})
+     *     has drained, e.g. its in-flight requests are zero; polled every gate interval while the plan
+     *     waits for the drain (needs {@link #drainUntil(Duration)})
+     * @return this
+     */
+    public Builder drainGate(HealthGate gate) {
+      drainGates.add(gate);
+      return this;
+    }
+
+    /**
+     * Makes the plan wait, after the last stage (or a rollback), until the environment that lost its
+     * traffic has drained: the drain window has passed and every drain gate is HEALTHY. It waits at
+     * most {@code bound} after that split was verified; past it, the result says the drain was not
+     * confirmed and why (the switch itself stays COMPLETED: traffic has moved).
+     *
+     * @param bound the longest wait
+     * @return this
+     */
+    public Builder drainUntil(Duration bound) {
+      this.drainUntil = Checks.notNull(bound, "drainUntil");
       return this;
     }
 

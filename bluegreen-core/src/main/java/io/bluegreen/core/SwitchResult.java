@@ -1,6 +1,8 @@
 package io.bluegreen.core;
 
+import io.bluegreen.core.drain.DrainReport;
 import io.bluegreen.core.event.SwitchEvent;
+import io.bluegreen.core.preview.PreviewEndpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +43,9 @@ public final class SwitchResult {
   private final Instant clientsFollowBy;
   private final Duration clientConvergence;
   private final List<SwitchEvent> timeline;
+  private final PreviewEndpoint preview;
+  private final String previewLeftOpen;
+  private final DrainReport drain;
 
   SwitchResult(Builder b) {
     this.planName = b.planName;
@@ -61,6 +66,9 @@ public final class SwitchResult {
     this.clientsFollowBy = b.clientsFollowBy;
     this.clientConvergence = b.clientConvergence;
     this.timeline = List.copyOf(b.timeline);
+    this.preview = b.preview;
+    this.previewLeftOpen = b.previewLeftOpen;
+    this.drain = b.drain;
   }
 
   /** @return the plan's name */
@@ -187,6 +195,36 @@ public final class SwitchResult {
     return clientConvergence;
   }
 
+  /** @return the preview this run opened, if it opened one */
+  public Optional<PreviewEndpoint> preview() {
+    return Optional.ofNullable(preview);
+  }
+
+  /** @return why the preview could not be removed, if it is still open (the next run of the plan removes it) */
+  public Optional<String> previewLeftOpen() {
+    return Optional.ofNullable(previewLeftOpen);
+  }
+
+  /**
+   * When the environment that lost its traffic is safe to take down: the source after a completed
+   * switch, the target after a rollback. Empty when no traffic moved away from an environment (an
+   * abort before any write, a failed rollback).
+   *
+   * @return the drain report
+   */
+  public Optional<DrainReport> drain() {
+    return Optional.ofNullable(drain);
+  }
+
+  /**
+   * @return when the environment that lost its traffic was confirmed drained (the plan waited with
+   *     {@code drainUntil}: its drain window passed and every drain gate was HEALTHY); after a completed
+   *     switch that is the source, after a rollback the target
+   */
+  public Optional<Instant> sourceDrainedAt() {
+    return drain().flatMap(DrainReport::drainedAt);
+  }
+
   /** @return every event the plan emitted, in order */
   public List<SwitchEvent> timeline() {
     return timeline;
@@ -220,6 +258,12 @@ public final class SwitchResult {
     }
     if (clientsFollowBy != null && !clientConvergence.isZero()) {
       sb.append("; clients follow by ").append(clientsFollowBy);
+    }
+    if (drain != null) {
+      sb.append("; ").append(drain.describe());
+    }
+    if (previewLeftOpen != null) {
+      sb.append("; PREVIEW LEFT OPEN: ").append(previewLeftOpen);
     }
     return sb.toString();
   }
@@ -262,6 +306,9 @@ public final class SwitchResult {
     Instant clientsFollowBy;
     Duration clientConvergence = Duration.ZERO;
     List<SwitchEvent> timeline = List.of();
+    PreviewEndpoint preview;
+    String previewLeftOpen;
+    DrainReport drain;
 
     SwitchResult build() {
       return new SwitchResult(this);

@@ -31,9 +31,9 @@ public final class RequestCounter implements ExecutionInterceptor {
     return byOperation.values().stream().mapToLong(AtomicLong::get).sum();
   }
 
-  /** @return mutating requests (ModifyListener, ModifyRule) */
+  /** @return mutating requests (ModifyListener, ModifyRule, CreateRule, DeleteRule, AddTags, RemoveTags) */
   public long writes() {
-    return count("ModifyListener") + count("ModifyRule");
+    return count("ModifyListener") + count("ModifyRule") + count("CreateRule") + count("DeleteRule") + count("AddTags") + count("RemoveTags");
   }
 
   /** @return a copy of the counts */

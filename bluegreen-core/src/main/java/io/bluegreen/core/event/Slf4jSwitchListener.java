@@ -88,6 +88,23 @@ public final class Slf4jSwitchListener implements SwitchListener {
       log.warn("{}rollback verified: {}", p, e.split());
     } else if (event instanceof SwitchEvent.RollbackFailed e) {
       log.error("{}ROLLBACK FAILED: {}; traffic last read: {}", p, e.reason(), e.lastRead().map(Object::toString).orElse("unknown"));
+    } else if (event instanceof SwitchEvent.PreviewLeftoverRemoved e) {
+      log.warn("{}removed a preview left behind by an earlier run: {}", p, e.removed());
+    } else if (event instanceof SwitchEvent.PreviewOpened e) {
+      log.info("{}{} is open", p, e.endpoint());
+    } else if (event instanceof SwitchEvent.PreviewClosed e) {
+      log.info("{}preview closed: removed {}", p, e.removed());
+    } else if (event instanceof SwitchEvent.PreviewCloseFailed e) {
+      log.error("{}could not remove the preview: {}; the next run of this plan removes it", p, e.reason());
+    } else if (event instanceof SwitchEvent.DrainStarted e) {
+      log.info("{}{} draining since {}: may serve for {} more ({})", p, e.environment().name(), e.since(), e.window(),
+          e.basis().isEmpty() ? "nothing known" : String.join("; ", e.basis()));
+    } else if (event instanceof SwitchEvent.DrainFinished e) {
+      if (e.report().isConfirmed()) {
+        log.info("{}{}", p, e.report().describe());
+      } else {
+        log.warn("{}{}", p, e.report().describe());
+      }
     } else if (event instanceof SwitchEvent.PlanFinished e) {
       if (e.outcome() == io.bluegreen.core.Outcome.COMPLETED) {
         log.info("{}{}", p, e.summary());

@@ -5,6 +5,8 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.Outcome;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.drain.DrainReport;
+import io.bluegreen.core.preview.PreviewEndpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -290,5 +292,76 @@ public sealed interface SwitchEvent {
    */
   record PlanFinished(Instant at, String plan, Outcome outcome, Optional<TrafficSplit> trafficNow, String summary)
       implements SwitchEvent {
+  }
+
+  /**
+   * A preview left behind by an earlier run of this route (one that crashed or was killed before it
+   * could close it) was found and removed before this run opened its own.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param removed what was removed, and who had opened it
+   */
+  record PreviewLeftoverRemoved(Instant at, String plan, String removed) implements SwitchEvent {
+  }
+
+  /**
+   * The preview route is open and served: requests carrying its header (or host) reach the new
+   * environment, every other request still goes where production goes.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param endpoint how to reach it (its toString never prints the header's value)
+   */
+  record PreviewOpened(Instant at, String plan, PreviewEndpoint endpoint) implements SwitchEvent {
+  }
+
+  /**
+   * The preview route was removed as the plan ended.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param removed what was removed ("nothing" when it was already gone)
+   */
+  record PreviewClosed(Instant at, String plan, String removed) implements SwitchEvent {
+  }
+
+  /**
+   * The preview route could not be removed; the next run of a plan with this preview removes it.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param reason why
+   */
+  record PreviewCloseFailed(Instant at, String plan, String reason) implements SwitchEvent {
+  }
+
+  /**
+   * The environment that lost its traffic is draining: it gets no new traffic since {@code since},
+   * and may keep serving for {@code window}.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param environment the environment draining (the source after a switch, the target after a rollback)
+   * @param since when the split without it was verified
+   * @param window how long it may keep serving, from what the backend knows
+   * @param basis what the window is based on
+   */
+  record DrainStarted(Instant at, String plan, Environment environment, Instant since, Duration window, List<String> basis)
+      implements SwitchEvent {
+    /** Copies the list. */
+    public DrainStarted {
+      basis = List.copyOf(basis);
+    }
+  }
+
+  /**
+   * The drain is judged: confirmed (the window passed and every drain gate was HEALTHY) or not.
+   *
+   * @param at when
+   * @param plan plan name
+   * @param report what the result reports
+   */
+  record DrainFinished(Instant at, String plan, DrainReport report) implements SwitchEvent {
   }
 }
