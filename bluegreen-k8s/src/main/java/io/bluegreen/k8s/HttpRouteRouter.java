@@ -145,6 +145,9 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
     Set<String> seen = new LinkedHashSet<>();
     for (int i = 0; i < rules.size(); i++) {
       HTTPRouteRule rule = rules.get(i);
+      if (HttpRoutePreview.isPreviewRule(rule)) {
+        continue; // the preview's rule (HttpRoutePreview) is not production
+      }
       boolean selected = ruleNames.isEmpty()
           ? rule.getBackendRefs().stream().anyMatch(r -> environmentOf(r) != null)
           : rule.getName() != null && ruleNames.contains(rule.getName());
@@ -166,6 +169,16 @@ public final class HttpRouteRouter extends KubernetesObjectRouter<HTTPRoute> {
           + String.join(" or ", serviceNames()) + ": add a backendRef to the live environment's Service, or fix the router's service mapping");
     }
     return found;
+  }
+
+  /** @return the managed rules, for {@link HttpRoutePreview} to copy */
+  List<HTTPRouteRule> productionRules(HTTPRoute route) {
+    return managedRules(route).stream().map(ManagedRule::rule).toList();
+  }
+
+  /** @return the port configured for the environment's Service, or null */
+  Integer configuredPort(Environment environment) {
+    return ports.get(environment);
   }
 
   private Environment environmentOf(HTTPBackendRef ref) {

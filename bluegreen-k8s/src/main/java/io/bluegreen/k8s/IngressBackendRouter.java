@@ -132,9 +132,10 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
       found.add(new Managed(DEFAULT_BACKEND, def));
       seen.add(DEFAULT_BACKEND);
     }
+    String previewHost = IngressPreview.previewHostOf(ingress);
     for (IngressRule rule : ingress.getSpec().getRules()) {
-      if (rule.getHttp() == null) {
-        continue;
+      if (rule.getHttp() == null || (previewHost != null && previewHost.equals(rule.getHost()))) {
+        continue; // the preview's rule (IngressPreview) is not production
       }
       for (HTTPIngressPath path : rule.getHttp().getPaths()) {
         String where = location(rule.getHost(), path.getPath());
@@ -151,6 +152,16 @@ public final class IngressBackendRouter extends KubernetesObjectRouter<Ingress> 
       }
     }
     return found;
+  }
+
+  /** @return the managed backends (paths and the defaultBackend), for {@link IngressPreview} to copy */
+  List<IngressBackend> productionBackends(Ingress ingress, List<String> where) {
+    List<IngressBackend> backends = new ArrayList<>();
+    for (Managed m : managed(ingress)) {
+      where.add(m.where());
+      backends.add(m.backend());
+    }
+    return backends;
   }
 
   private boolean isSelected(String where, IngressBackend backend) {

@@ -49,6 +49,10 @@ public final class KubeCalls {
   public static final Op GET_SERVICE = new Op("get", "", "services");
   /** update services. */
   public static final Op UPDATE_SERVICE = new Op("update", "", "services");
+  /** create services. */
+  public static final Op CREATE_SERVICE = new Op("create", "", "services");
+  /** delete services. */
+  public static final Op DELETE_SERVICE = new Op("delete", "", "services");
   /** list pods. */
   public static final Op LIST_PODS = new Op("list", "", "pods");
   /** list endpointslices. */
