@@ -98,6 +98,31 @@ public final class CloudWatchMetricGate extends AbstractMetricGate {
         .samplesFrom("requests");
   }
 
+  /**
+   * The requests an ALB target group received per minute ({@code RequestCount}, Sum, 1-minute
+   * periods, 5-minute window, missing datapoints as 0): as a drain gate with {@code
+   * successCondition(Condition.atMost(0))}, HEALTHY once the last minute brought the draining
+   * environment no request.
+   *
+   * <pre>{@code
+   * .drainGate(CloudWatchMetricGate.albTargetGroupRequests(cloudWatch, "app/shop-alb/50dc6c495c0c9188",
+   *         "targetgroup/shop-blue/73e2d6bc24d8a067").successCondition(Condition.atMost(0)).build())
+   * }</pre>
+   *
+   * @param cloudWatch the client
+   * @param loadBalancer the {@code LoadBalancer} dimension, e.g. {@code app/shop-alb/50dc6c495c0c9188}
+   * @param targetGroup the {@code TargetGroup} dimension of the draining environment
+   * @return a builder to add conditions and limits to
+   */
+  public static Builder albTargetGroupRequests(CloudWatchClient cloudWatch, String loadBalancer, String targetGroup) {
+    Checks.notBlank(loadBalancer, "LoadBalancer dimension");
+    Checks.notBlank(targetGroup, "TargetGroup dimension");
+    return builder(cloudWatch).name("ALB requests to " + targetGroup)
+        .metric("requests", m -> m.period(60).stat("Sum").metric(x -> x.namespace("AWS/ApplicationELB").metricName("RequestCount")
+            .dimensions(d -> d.name("LoadBalancer").value(loadBalancer), d -> d.name("TargetGroup").value(targetGroup))))
+        .expression("FILL(requests, 0)");
+  }
+
   /** @return the metric-math expression */
   public String expression() {
     return expression;
