@@ -1,9 +1,15 @@
 package io.bluegreen.core;
 
+import io.bluegreen.core.drain.DrainEstimate;
+import io.bluegreen.core.drain.DrainReport;
+import io.bluegreen.core.drain.DrainWindow;
 import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.event.SwitchListener;
 import io.bluegreen.core.internal.RetryingCaller;
 import io.bluegreen.core.lock.RouteLock;
+import io.bluegreen.core.preview.PreviewEndpoint;
+import io.bluegreen.core.preview.PreviewRequest;
+import io.bluegreen.core.preview.PreviewRoute;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,6 +113,14 @@ final class PlanRunner {
   private int currentStage;
   private Duration clientConvergence = Duration.ZERO;
   private boolean interrupted;
+  /** The preview this run works on (set once it starts writing it), what it opened, and how closing went. */
+  private PreviewRequest previewRequest;
+  private PreviewEndpoint previewEndpoint;
+  private boolean previewStarted;
+  private boolean previewClosed;
+  private String previewLeftOpen;
+  private Environment draining;
+  private DrainReport drain;
 
   PlanRunner(SwitchPlan plan, ExecutionControl control) {
     this.plan = plan;
@@ -170,6 +184,8 @@ final class PlanRunner {
   private SwitchResult runLocked() {
     try {
       forwardRun();
+      closePreview();
+      drain(from);
       return finish(Outcome.COMPLETED, completedReason(), null);
     } catch (Stop stop) {
       return afterStop(stop.getMessage(), stop.getCause(), stop.rollback, stop.drift);
@@ -254,9 +270,18 @@ final class PlanRunner {
       emit(new SwitchEvent.Notice(now(), plan.name(), notice, SwitchEvent.Notice.Level.WARN));
     }
     preflightGates(snapshot);
+    PreviewRoute previewRoute = plan.preview().orElse(null);
+    if (previewRoute != null) {
+      call(forward, "preflight " + previewRoute.describe(), () -> previewRoute.preflight(previewRequest()));
+    }
     clientConvergence = report.clientConvergence();
     emit(new SwitchEvent.PreflightPassed(now(), plan.name(), target, clientConvergence));
 
+    if (previewRoute != null) {
+      openPreview(previewRoute);
+      runPreviewGates();
+      preSwitchLimit = now().plus(plan.gateGrace()); // the preview gates took their own grace
+    }
     runPreSwitchGates(preSwitchLimit);
 
     if (first == stages.size()) {
@@ -691,7 +716,8 @@ final class PlanRunner {
       return results;
     }
     GateContext ctx = GateContext.builder().planName(plan.name()).routeId(router.routeId()).phase(phase)
-        .stage(number, plan.schedule().size()).from(from).to(to).split(lastKnown).now(now()).phaseStartedAt(phaseStarted).build();
+        .stage(number, plan.schedule().size()).from(from).to(to).split(lastKnown).now(now()).phaseStartedAt(phaseStarted)
+        .preview(previewClosed ? null : previewEndpoint).draining(draining).build();
     for (HealthGate gate : gates) {
       GateResult r;
       try {
@@ -833,6 +859,10 @@ final class PlanRunner {
       }
       lastKnown = rollbackTarget;
       emit(new SwitchEvent.RollbackCompleted(now(), plan.name(), rollbackTarget));
+      closePreview();
+      if (rollbackTarget.weightOf(to) == 0) {
+        drain(to);
+      }
       return finish(Outcome.ROLLED_BACK, reason + "; restored " + rollbackTarget, cause);
     } catch (DriftDetectedException e) {
       return notRolledBack(reason, e);
@@ -879,6 +909,12 @@ final class PlanRunner {
       checkSnapshot(current);
       PreflightReport report = call(forward, "preflight " + target, () -> router.preflight(target));
       preflightGates(current);
+      List<String> notices = new ArrayList<>(report.notices());
+      if (plan.preview().isPresent()) {
+        PreviewRoute route = plan.preview().get();
+        PreviewEndpoint would = call(forward, "preflight " + route.describe(), () -> route.preflight(previewRequest()));
+        notices.add("would open " + would + " before the first write, and close it when the plan ends");
+      }
       List<Stage> stages = plan.schedule().stages();
       List<DryRunReport.PlannedWrite> writesPlanned = new ArrayList<>();
       TrafficSplit before = current;
@@ -895,7 +931,7 @@ final class PlanRunner {
         before = after;
       }
       return new DryRunReport(plan.name(), router.routeId(), current, target, plan.rollbackTo().orElse(current), writesPlanned,
-          report.notices(), report.clientConvergence());
+          notices, report.clientConvergence());
     } catch (Stop stop) {
       // one type for "would be unsafe or something is missing", whatever the router: a permanent failure of a read
       if (stop.getCause() instanceof RouterException r && !router.isTransient(r)) {
@@ -905,6 +941,193 @@ final class PlanRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BlueGreenException("dry run of " + plan.name() + " interrupted", e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // preview and drain
+
+  private PreviewRequest previewRequest() {
+    if (previewRequest == null) {
+      previewRequest = PreviewRequest.of(plan.name(), router.routeId(), lease != null ? lease.owner() : plan.owner(), to, from);
+    }
+    return previewRequest;
+  }
+
+  /**
+   * Removes a preview a dead run left behind (saying so), opens this run's and waits until the
+   * backend serves it (bounded by the verify timeout). From the first write on, the preview is closed
+   * when the plan ends, whatever the outcome.
+   */
+  private void openPreview(PreviewRoute route) throws Stop, InterruptedException {
+    PreviewRequest request = previewRequest();
+    checkAbortAndDeadline();
+    ensureLockHeld();
+    previewStarted = true;
+    Optional<String> leftover = call(forward, "remove a preview left behind", () -> route.close(request));
+    leftover.ifPresent(removed -> emit(new SwitchEvent.PreviewLeftoverRemoved(now(), plan.name(), removed)));
+    ensureLockHeld();
+    PreviewEndpoint endpoint = call(forward, "open " + route.describe(), () -> route.open(request));
+    previewEndpoint = endpoint;
+    Instant limit = now().plus(plan.verifyTimeout());
+    Duration poll = FIRST_VERIFY_POLL;
+    while (true) {
+      Optional<String> pending = call(forward, "check " + route.describe(), () -> route.pending(request));
+      if (pending.isEmpty()) {
+        break;
+      }
+      Instant t = now();
+      if (!t.isBefore(limit)) {
+        throw Stop.abort("the preview was not served within " + plan.verifyTimeout() + ": " + pending.get(), null);
+      }
+      checkAbortAndDeadline();
+      plan.time().sleep(min(poll, Duration.between(t, limit)));
+      poll = min(poll.multipliedBy(2), MAX_VERIFY_POLL);
+    }
+    emit(new SwitchEvent.PreviewOpened(now(), plan.name(), endpoint));
+    checkRoute("after opening the preview"); // a preview never moves production traffic: if it did, that is drift
+  }
+
+  /** Preview gates must be HEALTHY within the gate grace; UNHEALTHY or still pending aborts with nothing written to the route. */
+  private void runPreviewGates() throws Stop, InterruptedException {
+    List<HealthGate> gates = plan.previewGates();
+    if (gates.isEmpty()) {
+      return;
+    }
+    Instant started = now();
+    Instant limit = started.plus(plan.gateGrace());
+    while (true) {
+      checkAbortAndDeadline();
+      Map<HealthGate, GateResult> latest = checkGates(GateContext.Phase.PREVIEW, 0, started, gates);
+      Optional<Map.Entry<HealthGate, GateResult>> pending = firstNotHealthy(latest);
+      if (pending.isEmpty()) {
+        return;
+      }
+      GateResult r = pending.get().getValue();
+      Instant t = now();
+      if (r.isUnhealthy() || !t.isBefore(limit)) {
+        throw Stop.abort("preview gate " + pending.get().getKey().name() + (r.isUnhealthy() ? " is UNHEALTHY" : " still INCONCLUSIVE after "
+            + plan.gateGrace()) + " through " + previewEndpoint + ": " + r.reason(), null);
+      }
+      plan.time().sleep(min(plan.gateInterval(), Duration.between(t, limit)));
+    }
+  }
+
+  /** Closes the preview once, on every way out; a failure leaves it for the next run to remove and says so. */
+  private void closePreview() {
+    if (!previewStarted || previewClosed) {
+      return;
+    }
+    previewClosed = true;
+    PreviewRoute route = plan.preview().get();
+    if (lease == null || !lease.isHeld()) {
+      previewLeftOpen = route.describe() + " was not removed: the lock on " + router.routeId() + " was lost (the next run of this plan"
+          + " removes it)";
+      emit(new SwitchEvent.PreviewCloseFailed(now(), plan.name(), previewLeftOpen));
+      return;
+    }
+    if (Thread.interrupted()) {
+      interrupted = true;
+    }
+    try {
+      Optional<String> removed = backward.call("close " + route.describe(), () -> route.close(previewRequest));
+      emit(new SwitchEvent.PreviewClosed(now(), plan.name(), removed.orElse("nothing (it was already gone)")));
+    } catch (RuntimeException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        interrupted = true;
+      }
+      previewLeftOpen = "closing " + route.describe() + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())
+          + " (the next run of this plan removes it)";
+      emit(new SwitchEvent.PreviewCloseFailed(now(), plan.name(), previewLeftOpen));
+    }
+  }
+
+  /**
+   * The environment that lost its traffic drains: its window (the backends' drain windows and the
+   * router's client convergence, from the verified split on) is reported, and with {@code drainUntil}
+   * the plan waits, bounded, until the window has passed and every drain gate is HEALTHY.
+   */
+  private void drain(Environment environment) {
+    if (plan.drainWindows().isEmpty() && plan.drainUntil().isEmpty()) {
+      return;
+    }
+    Instant since = lastVerifiedAt != null ? lastVerifiedAt : now();
+    DrainEstimate estimate = clientConvergence.isZero() ? DrainEstimate.none()
+        : DrainEstimate.of(clientConvergence, "clients may follow the previous split for " + clientConvergence + " (the router's preflight)");
+    for (DrainWindow window : plan.drainWindows()) {
+      try {
+        DrainEstimate e = forward.call("read drain window " + window.name(), () -> window.estimate(environment));
+        estimate = e == null ? estimate : estimate.and(e);
+      } catch (RuntimeException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          interrupted = true;
+        }
+        emit(new SwitchEvent.Notice(now(), plan.name(), "could not read drain window " + window.name() + " of " + environment.name()
+            + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), SwitchEvent.Notice.Level.WARN));
+      }
+    }
+    emit(new SwitchEvent.DrainStarted(now(), plan.name(), environment, since, estimate.window(), estimate.basis()));
+    Optional<Instant> drainedAt = Optional.empty();
+    Optional<String> notConfirmed = Optional.empty();
+    if (plan.drainUntil().isPresent()) {
+      draining = environment;
+      String why = awaitDrain(since, since.plus(estimate.window()), since.plus(plan.drainUntil().get()));
+      draining = null;
+      if (why == null) {
+        drainedAt = Optional.of(now());
+      } else {
+        notConfirmed = Optional.of(why);
+      }
+    }
+    drain = new DrainReport(environment, since, estimate.window(), estimate.basis(), drainedAt, notConfirmed);
+    emit(new SwitchEvent.DrainFinished(now(), plan.name(), drain));
+  }
+
+  /** @return null once drained, else why the drain was not confirmed by {@code limit} */
+  private String awaitDrain(Instant since, Instant windowEnd, Instant limit) {
+    if (windowEnd.isAfter(limit)) {
+      return "its drain window ends at " + windowEnd + ", after drainUntil's bound of " + plan.drainUntil().get() + " from " + since;
+    }
+    Instant started = now();
+    while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        interrupted = true;
+        return "interrupted while waiting for the drain";
+      }
+      Optional<String> abort = control.abortReason();
+      if (abort.isPresent()) {
+        return "aborted while waiting for the drain: " + abort.get();
+      }
+      Instant t = now();
+      String pending = null;
+      if (!t.isBefore(windowEnd)) {
+        Optional<Map.Entry<HealthGate, GateResult>> notHealthy;
+        try {
+          checkRoute("while " + draining.name() + " drains");
+          notHealthy = firstNotHealthy(checkGates(GateContext.Phase.DRAIN, 0, started, plan.drainGates()));
+        } catch (Stop stop) {
+          return "the route was not as this plan left it while waiting for the drain: " + stop.getMessage();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          return "interrupted while waiting for the drain";
+        }
+        if (notHealthy.isEmpty()) {
+          return null;
+        }
+        pending = "drain gate " + notHealthy.get().getKey().name() + " " + notHealthy.get().getValue().status() + ": "
+            + notHealthy.get().getValue().reason();
+      }
+      t = now();
+      if (!t.isBefore(limit)) {
+        return (pending == null ? "its drain window had not passed" : pending) + " after drainUntil " + plan.drainUntil().get();
+      }
+      Instant next = t.isBefore(windowEnd) ? windowEnd : t.plus(plan.gateInterval());
+      try {
+        plan.time().sleep(Duration.between(t, next.isAfter(limit) ? limit : next));
+      } catch (InterruptedException e) {
+        interrupted = true;
+        return "interrupted while waiting for the drain";
+      }
     }
   }
 
@@ -1004,6 +1227,7 @@ final class PlanRunner {
   // results and events
 
   private SwitchResult finish(Outcome outcome, String reason, Throwable cause) {
+    closePreview();
     Instant finishedAt = now();
     SwitchResult.Builder b = SwitchResult.builder();
     b.planName = plan.name();
@@ -1024,6 +1248,9 @@ final class PlanRunner {
     boolean verified = traffic.kind() == TrafficObservation.Kind.SPLIT && traffic.isVerified();
     b.clientsFollowBy = verified && lastVerifiedAt != null && outcome != Outcome.ABORTED ? lastVerifiedAt.plus(clientConvergence) : null;
     b.clientConvergence = clientConvergence;
+    b.preview = previewEndpoint;
+    b.previewLeftOpen = previewLeftOpen;
+    b.drain = drain;
     String summary = b.build().summary();
     emit(new SwitchEvent.PlanFinished(finishedAt, plan.name(), outcome, traffic.split(), summary));
     b.timeline = List.copyOf(timeline);
