@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,6 +48,7 @@ public final class BackendServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter ok;
   private final Counter failed;
@@ -57,12 +59,13 @@ public final class BackendServer implements AutoCloseable {
     this.name = name;
     this.version = version;
     this.clock = clock;
-    this.executor = Executors.newFixedThreadPool(8, new DaemonThreads("backend-" + name));
+    this.executor = Executors.newFixedThreadPool(16, new DaemonThreads("backend-" + name));
     this.ok = Counter.builder("http.server.requests").description("Answers to /").tag("status", "200").register(metrics);
     this.failed = Counter.builder("http.server.requests").description("Answers to /").tag("status", "500").register(metrics);
     this.server = LocalHttpServers.create(executor);
     server.createContext("/metrics", this::scrape);
     server.createContext("/health", this::health);
+    server.createContext("/slow", this::slow);
     server.createContext("/", this::hello);
     server.start();
   }
@@ -127,7 +130,45 @@ public final class BackendServer implements AutoCloseable {
     respond(exchange, broken ? 503 : 200, broken ? "DOWN\n" : "UP\n");
   }
 
+  /** @return requests to {@code /} and {@code /slow} being served right now */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** {@code /slow?ms=N}: a long request (a long poll, a download), answered after N ms (at most 10 s). */
+  private void slow(HttpExchange exchange) throws IOException {
+    inFlight.incrementAndGet();
+    try {
+      String query = exchange.getRequestURI().getQuery();
+      long ms = 1000;
+      if (query != null && query.startsWith("ms=")) {
+        try {
+          ms = Math.max(0, Math.min(10_000, Long.parseLong(query.substring(3))));
+        } catch (NumberFormatException e) {
+          ms = 1000;
+        }
+      }
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      respond(exchange, 200, "slow hello from " + name + " " + version + "\n");
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
   private void hello(HttpExchange exchange) throws IOException {
+    inFlight.incrementAndGet();
+    try {
+      answer(exchange);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
     long n = requests.incrementAndGet();
     double share = failureShare;
     // fail exactly `share` of the requests: request n fails when floor(n * share) steps up

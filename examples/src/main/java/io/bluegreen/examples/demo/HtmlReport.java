@@ -14,7 +14,9 @@ import java.util.Map;
  * Writes the demo's HTML report: per scenario, the summary table and an inline SVG chart of green's
  * planned weight (the proxy's weights over time) against the observed share of requests green
  * served, with markers for each stage, the moment green broke, the gate's UNHEALTHY and the verified
- * rollback, and a strip of failed requests. One self-contained file, no scripts, no external resources.
+ * rollback, the preview (shaded while it is open) and the drain, a strip of failed requests and a strip
+ * of each environment's requests in flight (the drain: blue's fall to zero before the plan reports it
+ * drained). One self-contained file, no scripts, no external resources.
  */
 final class HtmlReport {
 
@@ -25,7 +27,9 @@ final class HtmlReport {
   private static final int BOTTOM = 254;
   private static final int FAIL_TOP = 266;
   private static final int FAIL_BOTTOM = 296;
-  private static final int HEIGHT = 330;
+  private static final int FLIGHT_TOP = 306;
+  private static final int FLIGHT_BOTTOM = 356;
+  private static final int HEIGHT = 390;
 
   private HtmlReport() {
   }
@@ -40,7 +44,10 @@ final class HtmlReport {
         .append("Wall time ").append(String.format(Locale.ROOT, "%.1f", wall.toMillis() / 1000.0)).append(" s.</p>\n")
         .append("<p><span class=\"k\" style=\"background:#2b6cb0\"></span>green's planned weight (on the proxy)")
         .append("<span class=\"k\" style=\"background:#2f9e44\"></span>observed share of requests served by green")
-        .append("<span class=\"k\" style=\"background:#e03131\"></span>failed requests</p>\n");
+        .append("<span class=\"k\" style=\"background:#e03131\"></span>failed requests")
+        .append("<span class=\"k\" style=\"background:#fff3bf\"></span>preview open (only requests with its header reach green)")
+        .append("<span class=\"k\" style=\"background:#1864ab\"></span>blue / ")
+        .append("<span class=\"k\" style=\"background:#37b24d;margin-left:0\"></span>green requests in flight</p>\n");
     for (ScenarioResult r : results) {
       h.append("<h2>Scenario ").append(r.scenario().number()).append(": ").append(esc(r.scenario().title())).append(" &mdash; ")
           .append(r.outcome()).append("</h2>\n");
@@ -73,12 +80,15 @@ final class HtmlReport {
     for (double t = 0; t <= seconds + 1e-9; t += step) {
       double x = x(t, seconds);
       s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\"/>"
-          + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%.0fs</text>%n", x, FAIL_BOTTOM, x, FAIL_BOTTOM + 4, x,
-          FAIL_BOTTOM + 17, t));
+          + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%.0fs</text>%n", x, FLIGHT_BOTTOM, x, FLIGHT_BOTTOM + 4, x,
+          FLIGHT_BOTTOM + 17, t));
     }
     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#e03131\" text-anchor=\"end\">failed</text>%n",
         LEFT - 6, FAIL_BOTTOM - 10));
     s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>%n", LEFT, FAIL_BOTTOM, RIGHT, FAIL_BOTTOM));
+
+    s.append(previewShade(r, seconds));
+    s.append(inFlightStrip(r, seconds));
 
     // observed share and failures per bucket
     double bucket = Math.max(0.1, seconds / 100);
@@ -143,6 +153,9 @@ final class HtmlReport {
         case GREEN_BROKE -> { color = "#f08c00"; row = 1; left = true; }
         case UNHEALTHY -> { color = "#e03131"; row = 1; left = false; }
         case ROLLED_BACK -> { color = "#862e9c"; row = 2; left = false; }
+        case PREVIEW_OPENED -> { color = "#e67700"; row = 0; left = true; }
+        case PREVIEW_CLOSED -> { color = "#e67700"; row = 1; left = false; }
+        case DRAINED -> { color = "#1864ab"; row = 2; left = false; }
         default -> { color = "#343a40"; row = 2; left = true; }
       }
       if (!left && x + 6.5 * m.label().length() > WIDTH) {
@@ -150,11 +163,57 @@ final class HtmlReport {
       }
       s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"%s\"/>"
           + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"%s\" text-anchor=\"%s\">%s</text>%n",
-          x, 15 + row * 12, x, FAIL_BOTTOM, color, m.kind() == ScenarioResult.Marker.Kind.STAGE ? "4 3" : "none",
+          x, 15 + row * 12, x, FLIGHT_BOTTOM, color, m.kind() == ScenarioResult.Marker.Kind.STAGE ? "4 3" : "none",
           left ? x - 3 : x + 3, 12 + row * 12, color, left ? "end" : "start", esc(m.label())));
     }
     s.append("</svg>\n");
     return s.toString();
+  }
+
+  /** A light band over the chart while the proxy's preview rule was open. */
+  private static String previewShade(ScenarioResult r, double seconds) {
+    StringBuilder s = new StringBuilder();
+    Instant openedAt = null;
+    List<WeightedProxy.PreviewChange> changes = new java.util.ArrayList<>(r.extras().previewChanges());
+    changes.add(new WeightedProxy.PreviewChange(r.end(), false));
+    for (WeightedProxy.PreviewChange c : changes) {
+      if (c.open() && openedAt == null) {
+        openedAt = c.at();
+      } else if (!c.open() && openedAt != null) {
+        double x0 = x(Duration.between(r.start(), openedAt).toNanos() / 1e9, seconds);
+        double x1 = x(Duration.between(r.start(), c.at()).toNanos() / 1e9, seconds);
+        s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#fff3bf\">"
+            + "<title>preview open</title></rect>%n", x0, TOP, Math.max(1, x1 - x0), FLIGHT_BOTTOM - TOP));
+        openedAt = null;
+      }
+    }
+    return s.toString();
+  }
+
+  /** Each environment's requests in flight, sampled: the drain is blue's line falling to zero. */
+  private static String inFlightStrip(ScenarioResult r, double seconds) {
+    List<InFlightSampler.Point> points = r.extras().inFlight();
+    int max = 1;
+    for (InFlightSampler.Point p : points) {
+      max = Math.max(max, Math.max(p.blue(), p.green()));
+    }
+    StringBuilder blue = new StringBuilder();
+    StringBuilder green = new StringBuilder();
+    for (InFlightSampler.Point p : points) {
+      double x = x(Duration.between(r.start(), p.at()).toNanos() / 1e9, seconds);
+      blue.append(blue.length() == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f ", x, flightY(p.blue(), max)));
+      green.append(green.length() == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f ", x, flightY(p.green(), max)));
+    }
+    return String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+        + "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">in flight</text>"
+        + "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%d</text>%n"
+        + "<path d=\"%s\" fill=\"none\" stroke=\"#37b24d\" stroke-width=\"1.5\"/>%n"
+        + "<path d=\"%s\" fill=\"none\" stroke=\"#1864ab\" stroke-width=\"1.5\"/>%n",
+        LEFT, FLIGHT_BOTTOM, RIGHT, FLIGHT_BOTTOM, LEFT - 6, FLIGHT_BOTTOM - 2, LEFT - 6, FLIGHT_TOP + 8, max, green, blue);
+  }
+
+  private static double flightY(int n, int max) {
+    return FLIGHT_BOTTOM - (FLIGHT_BOTTOM - FLIGHT_TOP) * (double) n / max;
   }
 
   private static int greenPercent(Map<String, Integer> weights) {

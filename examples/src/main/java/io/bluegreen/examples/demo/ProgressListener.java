@@ -149,6 +149,23 @@ final class ProgressListener implements SwitchListener {
     } else if (event instanceof SwitchEvent.RollbackFailed e) {
       stage = 0;
       return "ROLLBACK FAILED: " + e.reason();
+    } else if (event instanceof SwitchEvent.PreviewLeftoverRemoved e) {
+      return "removed a preview left behind by an earlier run: " + e.removed();
+    } else if (event instanceof SwitchEvent.PreviewOpened e) {
+      markers.add(new ScenarioResult.Marker(e.at(), ScenarioResult.Marker.Kind.PREVIEW_OPENED, "preview"));
+      return "PREVIEW open: " + e.endpoint() + "; production stays on the weights";
+    } else if (event instanceof SwitchEvent.PreviewClosed e) {
+      markers.add(new ScenarioResult.Marker(e.at(), ScenarioResult.Marker.Kind.PREVIEW_CLOSED, "preview closed"));
+      return "preview closed: removed " + e.removed();
+    } else if (event instanceof SwitchEvent.PreviewCloseFailed e) {
+      return "PREVIEW NOT CLOSED: " + e.reason();
+    } else if (event instanceof SwitchEvent.DrainStarted e) {
+      return e.environment().name() + " draining: it gets no new request since the verified split; waiting for its in-flight"
+          + " requests to finish";
+    } else if (event instanceof SwitchEvent.DrainFinished e) {
+      e.report().drainedAt().ifPresent(at -> markers.add(new ScenarioResult.Marker(at, ScenarioResult.Marker.Kind.DRAINED,
+          e.report().environment().name() + " drained")));
+      return e.report().describe();
     } else if (event instanceof SwitchEvent.PlanFinished e) {
       stageEnd = stageEnd == null ? e.at() : stageEnd;
       stage = 0;

@@ -3,6 +3,7 @@ package io.bluegreen.examples.demo;
 import io.bluegreen.core.Outcome;
 import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.drain.DrainReport;
 import io.bluegreen.core.event.SwitchEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,36 @@ public final class ScenarioResult {
       /** The rollback was verified. */
       ROLLED_BACK,
       /** The plan finished. */
-      FINISHED
+      FINISHED,
+      /** The preview opened on the proxy. */
+      PREVIEW_OPENED,
+      /** The preview closed. */
+      PREVIEW_CLOSED,
+      /** The environment that lost its traffic was confirmed drained. */
+      DRAINED
+    }
+  }
+
+  /**
+   * What the preview and the drain add to a scenario: the requests sent through the preview, the long
+   * requests, the requests in flight over time, and when the proxy's preview rule was open.
+   *
+   * <pre>{@code
+   * new ScenarioResult.Extras(smoke.samples(), longLoad.samples(), sampler.points(), proxy.previewHistory());
+   * }</pre>
+   *
+   * @param previewSamples requests sent with the preview header
+   * @param longSamples the long requests
+   * @param inFlight each environment's requests in flight, sampled
+   * @param previewChanges when the proxy's preview rule opened and closed
+   */
+  record Extras(List<LoadGenerator.Sample> previewSamples, List<LoadGenerator.Sample> longSamples, List<InFlightSampler.Point> inFlight,
+      List<WeightedProxy.PreviewChange> previewChanges) {
+    Extras {
+      previewSamples = List.copyOf(previewSamples);
+      longSamples = List.copyOf(longSamples);
+      inFlight = List.copyOf(inFlight);
+      previewChanges = List.copyOf(previewChanges);
     }
   }
 
@@ -117,10 +147,12 @@ public final class ScenarioResult {
   private final Instant rollbackVerifiedAt;
   private final long failedDueToSwitching;
   private final long failedDueToGreen;
+  private final Extras extras;
 
   ScenarioResult(Scenario scenario, SwitchResult result, TrafficSplit before, TrafficSplit after, Instant start, Instant end,
       int clients, List<LoadGenerator.Sample> samples, List<WeightedProxy.WeightChange> weightHistory, ProgressListener progress,
-      Optional<Instant> greenBrokeAt) {
+      Optional<Instant> greenBrokeAt, Extras extras) {
+    this.extras = extras;
     this.scenario = scenario;
     this.result = result;
     this.before = before;
@@ -138,7 +170,8 @@ public final class ScenarioResult {
     this.rollbackVerifiedAt = progress.rollbackVerifiedAt().orElse(null);
     long green = samples.stream().filter(s -> dueToGreenBreaking(s, greenBrokeAt)).count();
     this.failedDueToGreen = green;
-    this.failedDueToSwitching = samples.stream().filter(LoadGenerator.Sample::failed).count() - green;
+    this.failedDueToSwitching = samples.stream().filter(LoadGenerator.Sample::failed).count() - green
+        + extras.longSamples().stream().filter(LoadGenerator.Sample::failed).count();
     List<StageStats> list = new ArrayList<>();
     for (ProgressListener.StageWindow w : progress.stageWindows(end)) {
       long n = 0;
@@ -260,6 +293,49 @@ public final class ScenarioResult {
     return Optional.ofNullable(rollbackVerifiedAt);
   }
 
+  /** @return the preview, the long requests and the requests in flight */
+  public Extras extras() {
+    return extras;
+  }
+
+  /** @return when the plan opened the preview */
+  public Optional<Instant> previewOpenedAt() {
+    return result.events(SwitchEvent.PreviewOpened.class).stream().map(SwitchEvent::at).findFirst();
+  }
+
+  /** @return when the preview ended for production traffic: the first write of a stage, or the preview's closing */
+  public Optional<Instant> previewEndedAt() {
+    Optional<Instant> firstStage = result.events(SwitchEvent.StageApplied.class).stream().map(SwitchEvent::at).findFirst();
+    return firstStage.isPresent() ? firstStage : result.events(SwitchEvent.PreviewClosed.class).stream().map(SwitchEvent::at).findFirst();
+  }
+
+  /** @return requests the load generator sent while the preview was open, before the first stage */
+  public List<LoadGenerator.Sample> loadDuringPreview() {
+    Optional<Instant> from = previewOpenedAt();
+    Optional<Instant> to = previewEndedAt();
+    if (from.isEmpty() || to.isEmpty()) {
+      return List.of();
+    }
+    // a request counts when both its sending and its answer fall in the window
+    return samples.stream().filter(x -> !x.sent().isBefore(from.get()) && x.answered().isBefore(to.get())).toList();
+  }
+
+  /** @return the drain of the environment that lost its traffic, as the plan reported it */
+  public Optional<DrainReport> drain() {
+    return result.drain();
+  }
+
+  /** @return the most requests in flight on {@code environment} at or after {@code from}, before {@code to} */
+  int maxInFlight(String environment, Instant from, Instant to) {
+    int max = 0;
+    for (InFlightSampler.Point p : extras.inFlight()) {
+      if (!p.at().isBefore(from) && p.at().isBefore(to)) {
+        max = Math.max(max, "blue".equals(environment) ? p.blue() : p.green());
+      }
+    }
+    return max;
+  }
+
   /** @return from green breaking to the first UNHEALTHY gate result */
   public Optional<Duration> detectionLatency() {
     return greenBrokeAt().flatMap(b -> gateUnhealthyAt().map(u -> Duration.between(b, u)));
@@ -283,6 +359,8 @@ public final class ScenarioResult {
     if (outcome() != scenario.expectedOutcome()) {
       problems.add("ended " + outcome() + ", expected " + scenario.expectedOutcome() + ": " + result.summary());
     }
+    problems.addAll(previewProblems());
+    problems.addAll(drainProblems());
     if (failedDueToSwitching > 0) {
       problems.add(failedDueToSwitching + " requests failed because of the switch (expected none)");
     }
@@ -310,6 +388,49 @@ public final class ScenarioResult {
     return problems;
   }
 
+  private List<String> previewProblems() {
+    List<String> problems = new ArrayList<>();
+    if (previewOpenedAt().isEmpty()) {
+      problems.add("the preview never opened");
+      return problems;
+    }
+    List<LoadGenerator.Sample> through = extras.previewSamples();
+    long toGreen = through.stream().filter(x -> !x.failed() && GREEN.equals(x.servedBy())).count();
+    if (through.isEmpty() || toGreen != through.size()) {
+      problems.add("preview requests: " + toGreen + " of " + through.size() + " reached green (expected all, and at least one)");
+    }
+    List<LoadGenerator.Sample> load = loadDuringPreview();
+    long onBlue = load.stream().filter(x -> !x.failed() && "blue".equals(x.servedBy())).count();
+    if (load.isEmpty() || onBlue != load.size()) {
+      problems.add("load while the preview was open: " + onBlue + " of " + load.size() + " on blue (expected all, and at least one)");
+    }
+    if (result.previewLeftOpen().isPresent() || extras.previewChanges().isEmpty()
+        || extras.previewChanges().get(extras.previewChanges().size() - 1).open()) {
+      problems.add("the preview was not closed: " + result.previewLeftOpen().orElse("the proxy still has its rule"));
+    }
+    return problems;
+  }
+
+  private List<String> drainProblems() {
+    List<String> problems = new ArrayList<>();
+    Optional<DrainReport> drain = drain();
+    String expected = scenario == Scenario.STAGED_SWITCH ? "blue" : GREEN;
+    if (drain.isEmpty()) {
+      problems.add("no drain reported (expected " + expected + "'s)");
+      return problems;
+    }
+    DrainReport d = drain.get();
+    if (!d.environment().name().equals(expected)) {
+      problems.add("the drain reported is " + d.environment().name() + "'s, expected " + expected + "'s");
+    }
+    if (d.drainedAt().isEmpty()) {
+      problems.add(expected + " was not confirmed drained: " + d.notConfirmed().orElse("?"));
+    } else if (maxInFlight(expected, d.drainedAt().get(), end) > 0) {
+      problems.add(expected + " still had requests in flight after the plan reported it drained");
+    }
+    return problems;
+  }
+
   /** @return whether {@link #problems(double)} with a 5-point tolerance is empty */
   public boolean asExpected() {
     return problems(5).isEmpty();
@@ -329,6 +450,21 @@ public final class ScenarioResult {
     t.append(String.format(Locale.ROOT, "   failed           %d: %d due to switching, %d due to green's injected failure%n", failed(),
         failedDueToSwitching, failedDueToGreen));
     t.append(String.format(Locale.ROOT, "   traffic          before %s, after %s (read from the proxy)%n", before, after));
+    if (previewOpenedAt().isPresent()) {
+      List<LoadGenerator.Sample> load = loadDuringPreview();
+      long toGreen = extras.previewSamples().stream().filter(x -> !x.failed() && GREEN.equals(x.servedBy())).count();
+      t.append(String.format(Locale.ROOT, "   preview          open at +%.2f s: %d of %d requests with the preview header served by green;"
+          + " %d of %d load requests sent meanwhile served by blue%n", offset(previewOpenedAt().get()), toGreen,
+          extras.previewSamples().size(), load.stream().filter(x -> !x.failed() && "blue".equals(x.servedBy())).count(), load.size()));
+    }
+    drain().ifPresent(d -> {
+      String env = d.environment().name();
+      t.append(String.format(Locale.ROOT, "   drain            %s lost its traffic at +%.2f s with up to %d requests in flight; %s%n", env,
+          offset(d.since()), maxInFlight(env, d.since(), d.since().plusMillis(100)), d.drainedAt().map(at -> String.format(Locale.ROOT,
+              "confirmed drained at +%.2f s (0 in flight)", offset(at))).orElse("NOT confirmed: " + d.notConfirmed().orElse("?"))));
+    });
+    t.append(String.format(Locale.ROOT, "   long requests    %d, %d failed%n", extras.longSamples().size(),
+        extras.longSamples().stream().filter(LoadGenerator.Sample::failed).count()));
     if (greenBrokeAt != null) {
       t.append(String.format(Locale.ROOT, "   green broke      at +%.2f s (/health -> 503, a share of its requests -> 500)%n", offset(greenBrokeAt)));
       t.append(String.format(Locale.ROOT, "   detected         %s after green broke: %s%n",

@@ -6,6 +6,7 @@ import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.gate.HealthGates;
 import io.bluegreen.core.gate.HttpHealthGate;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,8 +21,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one scenario: starts blue, green, the proxy and the load, switches with a real {@link
- * SwitchPlan} on the real clock, and collects what happened.
+ * Runs one scenario: starts blue, green, the proxy and the load (short requests, and a few long ones
+ * that keep requests in flight), switches with a real {@link SwitchPlan} on the real clock — preview
+ * through the proxy first, then the stages, then the drain of the environment that lost its traffic —
+ * and collects what happened.
  */
 final class ScenarioRunner {
 
@@ -33,6 +36,14 @@ final class ScenarioRunner {
   static final double GREEN_FAILURE_SHARE = 0.3;
   /** How often the plan polls its gates. */
   static final Duration GATE_INTERVAL = Duration.ofMillis(150);
+  /** The header that selects the preview on the proxy. */
+  static final String PREVIEW_HEADER = "X-Preview";
+  /** Clients of the long requests (each a {@code /slow} request of {@link #LONG_REQUEST_MILLIS} ms, one after the other). */
+  static final int LONG_CLIENTS = 4;
+  /** How long a long request takes, before scaling. */
+  static final long LONG_REQUEST_MILLIS = 2500;
+  /** Preview checks that must pass in a row before the switch starts. */
+  static final int PREVIEW_CHECKS = 4;
 
   private ScenarioRunner() {
   }
@@ -49,6 +60,9 @@ final class ScenarioRunner {
     // bounded: the plan times out, and the load stops after twice the requests the run should take
     Duration planTimeout = bake.multipliedBy(STAGES.length * 2L).plusSeconds(10);
     long budget = (long) options.clients() * DemoOptions.RATE_PER_CLIENT * (warmUp.plus(planTimeout).plus(tail).toSeconds() + 1);
+    Duration longRequest = scaled(LONG_REQUEST_MILLIS, scale);
+    Duration drainBound = scaled(5000, scale).plus(longRequest);
+    long longBudget = (long) LONG_CLIENTS * (warmUp.plus(planTimeout).plus(drainBound).plus(tail).toSeconds() + 1);
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("demo-scheduler"));
     try (BackendServer blueServer = BackendServer.start("blue", "1.0.0", clock);
@@ -57,11 +71,16 @@ final class ScenarioRunner {
       ProxyRouter router = new ProxyRouter(proxy, blue, green);
       TrafficSplit before = router.current();
       Instant start = clock.instant();
-      try (LoadGenerator load = LoadGenerator.start(proxy.uri(), options.clients(), DemoOptions.RATE_PER_CLIENT, budget, clock)) {
+      Map<String, BackendServer> servers = Map.of("blue", blueServer, "green", greenServer);
+      try (LoadGenerator load = LoadGenerator.start(proxy.uri(), options.clients(), DemoOptions.RATE_PER_CLIENT, budget, clock);
+          LoadGenerator longLoad = LoadGenerator.start(proxy.uri().resolve("/slow?ms=" + longRequest.toMillis()), LONG_CLIENTS, 1,
+              longBudget, clock);
+          InFlightSampler inFlight = InFlightSampler.start(servers, clock)) {
         ProgressListener progress = new ProgressListener(scenario, out, clock, start, proxy, load, greenServer::brokeAt);
         out.printf("%n== Scenario %d: %s%n", scenario.number(), scenario.title());
         progress.note("started " + blueServer + ", " + greenServer + ", proxy at " + proxy.uri() + "; "
-            + options.clients() + " clients x " + DemoOptions.RATE_PER_CLIENT + " req/s through the proxy");
+            + options.clients() + " clients x " + DemoOptions.RATE_PER_CLIENT + " req/s through the proxy, and " + LONG_CLIENTS
+            + " clients of long requests (" + longRequest.toMillis() + " ms each)");
         if (scenario == Scenario.GREEN_BREAKS) {
           progress.onStageVerified(BREAK_DURING_STAGE, n -> scheduler.schedule(() -> {
             Instant at = greenServer.breakNow(GREEN_FAILURE_SHARE);
@@ -74,11 +93,16 @@ final class ScenarioRunner {
         HealthGate greenHealth = HttpHealthGate.builder(greenServer.healthUri()).name("green /health")
             .timeout(Duration.ofSeconds(1)).build();
         HealthGate greenErrors = new ProxyErrorRateGate(proxy, "green", 0.01, Duration.ofSeconds(1), 10);
+        PreviewSmokeGate smoke = new PreviewSmokeGate(3, clock);
         SwitchPlan plan = SwitchPlan.builder()
             .name("demo-" + scenario.number())
             .router(router)
             .from(blue).to(green)
             .schedule(StageSchedule.targetWeights(bake, STAGES))
+            .preview(new ProxyPreviewRoute(proxy, PREVIEW_HEADER, "demo-preview-" + Long.toHexString(System.nanoTime())))
+            .previewGate(HealthGates.consecutiveSuccesses(smoke, PREVIEW_CHECKS))
+            .drainGate(new InFlightDrainGate(servers))
+            .drainUntil(drainBound)
             .preSwitchGate(greenHealth)
             .gate(greenHealth)
             .gate(greenErrors)
@@ -94,10 +118,12 @@ final class ScenarioRunner {
         SwitchResult result = plan.execute();
         Thread.sleep(tail.toMillis()); // traffic where the plan left it
         load.stop();
+        longLoad.stop();
         TrafficSplit after = router.current();
-        progress.note("load stopped after " + load.count() + " requests; traffic now " + after);
+        progress.note("load stopped after " + load.count() + " requests and " + longLoad.count() + " long ones; traffic now " + after);
         return new ScenarioResult(scenario, result, before, after, start, clock.instant(), options.clients(), load.samples(),
-            proxy.history(), progress, greenServer.brokeAt());
+            proxy.history(), progress, greenServer.brokeAt(),
+            new ScenarioResult.Extras(smoke.samples(), longLoad.samples(), inFlight.points(), proxy.previewHistory()));
       }
     } finally {
       scheduler.shutdownNow();

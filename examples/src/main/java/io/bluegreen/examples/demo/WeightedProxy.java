@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +90,34 @@ public final class WeightedProxy implements AutoCloseable {
   }
 
   /** Far longer than any backend takes to answer, so that a loaded machine's pauses are not counted as failures (under the load generator's 30 s). */
+  /**
+   * A preview rule: requests carrying {@code header: value} go to {@code backend}, whatever the weights.
+   *
+   * <pre>{@code
+   * proxy.openPreview(new WeightedProxy.PreviewRule("X-Preview", "green", "green", "demo@host"));
+   * }</pre>
+   *
+   * @param header the header name (compared case-insensitively, as HTTP does)
+   * @param value the value it must have, exactly
+   * @param backend where those requests go
+   * @param owner who opened it
+   */
+  public record PreviewRule(String header, String value, String backend, String owner) {
+    @Override
+    public String toString() {
+      return "header " + header + " -> " + backend + " (opened by " + owner + ")";
+    }
+  }
+
+  /**
+   * The preview rule was opened or closed at {@code at}.
+   *
+   * @param at when, on the proxy's clock
+   * @param open whether a preview rule is in force from then on
+   */
+  public record PreviewChange(Instant at, boolean open) {
+  }
+
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(20);
 
   private final Map<String, URI> backends;
@@ -102,6 +131,8 @@ public final class WeightedProxy implements AutoCloseable {
   private final Map<String, RecentAnswers> recent = new LinkedHashMap<>();
   private final AtomicLong adminReads = new AtomicLong();
   private final AtomicLong adminWrites = new AtomicLong();
+  private final AtomicReference<PreviewRule> preview = new AtomicReference<>();
+  private final List<PreviewChange> previewHistory = new ArrayList<>();
 
   private WeightedProxy(Map<String, URI> backends, Map<String, Integer> weights, Clock clock) throws IOException {
     this.backends = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(backends));
@@ -171,6 +202,42 @@ public final class WeightedProxy implements AutoCloseable {
     history.add(new WeightChange(clock.instant(), full));
   }
 
+  /**
+   * Opens (or replaces) the preview rule, in one atomic step (an admin write).
+   *
+   * @param rule the rule
+   * @throws IllegalArgumentException for an unknown backend
+   */
+  public synchronized void openPreview(PreviewRule rule) {
+    if (!backends.containsKey(rule.backend())) {
+      throw new IllegalArgumentException("unknown backend " + rule.backend() + ": the proxy knows " + backends.keySet());
+    }
+    adminWrites.incrementAndGet();
+    preview.set(rule);
+    previewHistory.add(new PreviewChange(clock.instant(), true));
+  }
+
+  /** @return the preview rule removed, if there was one (an admin write when there was) */
+  public synchronized Optional<PreviewRule> closePreview() {
+    PreviewRule was = preview.getAndSet(null);
+    if (was != null) {
+      adminWrites.incrementAndGet();
+      previewHistory.add(new PreviewChange(clock.instant(), false));
+    }
+    return Optional.ofNullable(was);
+  }
+
+  /** @return the preview rule in force (an admin read) */
+  public Optional<PreviewRule> preview() {
+    adminReads.incrementAndGet();
+    return Optional.ofNullable(preview.get());
+  }
+
+  /** @return every opening and closing of the preview rule */
+  public synchronized List<PreviewChange> previewHistory() {
+    return List.copyOf(previewHistory);
+  }
+
   /** @return every weight change, the initial weights first */
   public synchronized List<WeightChange> history() {
     return List.copyOf(history);
@@ -202,7 +269,9 @@ public final class WeightedProxy implements AutoCloseable {
   private void forward(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
-      String backend = routing.get().next();
+      PreviewRule rule = preview.get();
+      String backend = rule != null && rule.value().equals(exchange.getRequestHeaders().getFirst(rule.header()))
+          ? rule.backend() : routing.get().next();
       URI target = URI.create(backends.get(backend) + exchange.getRequestURI().toString());
       HttpRequest request = HttpRequest.newBuilder(target).timeout(FORWARD_TIMEOUT)
           .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.Outcome;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.drain.DrainReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,25 @@ class EmbeddedDemoTest {
     assertThat(staged.stages()).extracting(ScenarioResult.StageStats::plannedGreenPercent).containsExactly(10, 25, 50, 100);
     StageShares.assertSharesFollowThePlan(staged, CLIENTS);
 
+    // the preview: requests with its header reached green while the load generator's stayed on blue (counted)
+    assertThat(staged.extras().previewSamples()).as("requests through the preview").isNotEmpty()
+        .allSatisfy(x -> assertThat(x.servedBy()).isEqualTo("green"));
+    assertThat(staged.loadDuringPreview()).as("load requests while the preview was open").isNotEmpty()
+        .allSatisfy(x -> assertThat(x.servedBy()).isEqualTo("blue"));
+    assertThat(staged.previewOpenedAt().orElseThrow()).isBefore(staged.stages().get(0).from());
+    assertThat(staged.extras().previewChanges()).extracting(WeightedProxy.PreviewChange::open).containsExactly(true, false);
+    // the drain: blue's requests in flight reached zero, and only then did the plan report blue drained
+    DrainReport drain = staged.drain().orElseThrow();
+    assertThat(drain.environment()).isEqualTo(Environment.of("blue"));
+    Instant drainedAt = drain.drainedAt().orElseThrow();
+    assertThat(drainedAt).isAfterOrEqualTo(drain.since());
+    assertThat(staged.extras().inFlight()).filteredOn(p -> !p.at().isBefore(drainedAt)).isNotEmpty()
+        .allSatisfy(p -> assertThat(p.blue()).as("blue in flight after it was reported drained").isZero());
+    assertThat(staged.extras().longSamples()).as("long requests").isNotEmpty().noneMatch(LoadGenerator.Sample::failed);
+
     ScenarioResult broken = result.of(Scenario.GREEN_BREAKS).orElseThrow();
+    assertThat(broken.drain().orElseThrow().environment()).as("after a rollback, green drains").isEqualTo(Environment.of("green"));
+    assertThat(broken.drain().orElseThrow().drainedAt()).isPresent();
     assertThat(broken.outcome()).as(broken.switchResult().summary()).isEqualTo(Outcome.ROLLED_BACK);
     assertThat(broken.switchResult().failedStage()).contains(ScenarioRunner.BREAK_DURING_STAGE);
     assertThat(broken.switchResult().isTrafficNowVerified()).isTrue();
@@ -68,10 +88,12 @@ class EmbeddedDemoTest {
 
     assertThat(result.report()).isEqualTo(report);
     String html = Files.readString(report);
-    assertThat(html).contains("<svg", "Scenario 1", "Scenario 2", "rollback verified", "COMPLETED", "ROLLED_BACK");
+    assertThat(html).contains("<svg", "Scenario 1", "Scenario 2", "rollback verified", "COMPLETED", "ROLLED_BACK", "preview open",
+        "in flight", "blue drained", "green drained");
     assertThat(html.split("<svg", -1)).hasSize(3);
 
-    assertThat(output).contains("[1]", "stage 1/4", "applied blue=90 green=10", "[2]", "ROLLING BACK to blue=100 green=0",
+    assertThat(output).contains("[1]", "PREVIEW open", "stage 1/4", "applied blue=90 green=10", "blue drained at", "[2]",
+        "ROLLING BACK to blue=100 green=0",
         "==== Summary", "report: " + report.toAbsolutePath());
   }
 }
