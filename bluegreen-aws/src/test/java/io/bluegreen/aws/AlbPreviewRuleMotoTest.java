@@ -7,7 +7,17 @@ import io.bluegreen.aws.support.MotoAlb;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.GateResult;
+import io.bluegreen.core.HealthGate;
+import io.bluegreen.core.Outcome;
+import io.bluegreen.core.StageSchedule;
+import io.bluegreen.core.SwitchPlan;
+import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.gate.HealthGates;
+import io.bluegreen.core.lock.InProcessRouteLock;
+import io.bluegreen.testkit.VirtualClock;
+import java.time.Duration;
 import io.bluegreen.core.preview.PreviewEndpoint;
 import io.bluegreen.core.preview.PreviewRequest;
 import java.net.URI;
@@ -248,6 +258,55 @@ class AlbPreviewRuleMotoTest {
     assertThat(preview.preflight(rerun)).as("its own leftover is no conflict, not even for priority 5").isNotNull();
     assertThat(preview.close(rerun)).hasValueSatisfying(s -> assertThat(s).contains("priority 5", "crashed-pipeline@runner-1"));
     assertThat(nonDefault(alb)).isEmpty();
+  }
+
+  @Test
+  void throughAPlanProductionStaysAllBlueWhileThePreviewRuleIsOpenAndTheRuleIsGoneAtTheEnd() {
+    MotoAlb alb = alb(MotoAlb.options());
+    AlbListenerRouter router = listenerRouter(alb);
+    List<Action> listenerBefore = alb.listenerActions();
+    List<TrafficSplit> reads = new ArrayList<>();
+    List<Boolean> listenerUnchanged = new ArrayList<>();
+    List<Integer> previewRules = new ArrayList<>();
+    HealthGate whileOpen = HealthGate.of("production while the preview is open", ctx -> {
+      reads.add(router.current());
+      listenerUnchanged.add(alb.listenerActions().equals(listenerBefore));
+      previewRules.add(nonDefault(alb).size());
+      return GateResult.healthy();
+    });
+
+    SwitchResult r = SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
+        .schedule(StageSchedule.targetWeights(Duration.ofMinutes(1), 50, 100))
+        .preview(AlbPreviewRule.builder(alb.elb, router).header("X-Preview", TOKEN).build())
+        .previewGate(HealthGates.consecutiveSuccesses(whileOpen, 2))
+        .drainWindow(TargetGroupDrain.of(alb.elb, router))
+        .lock(new InProcessRouteLock()).time(VirtualClock.create()).defaultLogging(false).build().execute();
+
+    assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.COMPLETED);
+    assertThat(reads).hasSize(2).containsOnly(TrafficSplit.allTo(BLUE, GREEN));
+    assertThat(listenerUnchanged).containsOnly(true);
+    assertThat(previewRules).containsOnly(1);
+    assertThat(nonDefault(alb)).as("the preview rule is gone").isEmpty();
+    assertThat(alb.counter.count("CreateRule")).isEqualTo(1);
+    assertThat(alb.counter.count("DeleteRule")).isEqualTo(1);
+    assertThat(alb.counter.count("ModifyListener")).as("one write per stage, none for the preview").isEqualTo(2);
+    assertThat(r.drain().orElseThrow().window()).as("blue's deregistration delay").isEqualTo(Duration.ofSeconds(300));
+  }
+
+  @Test
+  void aTakenPriorityThroughAPlanAbortsWithNoWriteAtAll() {
+    MotoAlb alb = alb(MotoAlb.options());
+    otherRule(alb, 7, path("/x/*"));
+    AlbListenerRouter router = listenerRouter(alb);
+    long before = alb.counter.writes();
+
+    SwitchResult r = SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
+        .preview(AlbPreviewRule.builder(alb.elb, router).header("X-Preview", TOKEN).priority(7).build())
+        .lock(new InProcessRouteLock()).time(VirtualClock.create()).defaultLogging(false).build().execute();
+
+    assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(r.reason()).contains("preview priority 7 is taken", "nothing was written");
+    assertThat(alb.counter.writes()).as("no CreateRule, no ModifyListener").isEqualTo(before);
   }
 
   @Test

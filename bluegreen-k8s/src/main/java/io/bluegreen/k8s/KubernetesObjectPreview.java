@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 abstract class KubernetesObjectPreview<T extends HasMetadata> implements PreviewRoute {
 
-  private static final Logger LOG = LoggerFactory.getLogger(KubernetesObjectPreview.class);
+  private final Logger log = LoggerFactory.getLogger(getClass());
   /** Annotation naming the plan owner that opened the preview. */
   static final String OWNER_ANNOTATION = "preview.bluegreen.io/owner";
 
@@ -113,7 +113,7 @@ abstract class KubernetesObjectPreview<T extends HasMetadata> implements Preview
     if (markerValue().equals(annotation(object, markerAnnotation())) && request.owner().equals(annotation(object, OWNER_ANNOTATION))) {
       T probe = router.copy(object);
       if (removePreview(probe, markerValue())) {
-        LOG.info("{}: already open", describe());
+        log.info("{}: already open", describe());
         return endpoint(request);
       }
     }
@@ -125,7 +125,7 @@ abstract class KubernetesObjectPreview<T extends HasMetadata> implements Preview
     annotations.put(OWNER_ANNOTATION, request.owner());
     copy.getMetadata().setAnnotations(annotations);
     update(copy);
-    LOG.info("{}: opened, sending {} to {}", router.object(), selector(), request.environment().name());
+    log.info("{}: opened, sending {} to {}", router.object(), selector(), request.environment().name());
     return endpoint(request);
   }
 
@@ -143,7 +143,7 @@ abstract class KubernetesObjectPreview<T extends HasMetadata> implements Preview
     update(copy);
     String what = (removed ? describeRemoved(marker) : "the preview annotations (the preview itself was already gone)") + " of "
         + router.object() + ", opened by " + (owner == null ? "an unknown owner" : owner);
-    LOG.info("{}: removed {}", describe(), what);
+    log.info("{}: removed {}", describe(), what);
     return Optional.of(what);
   }
 

@@ -8,7 +8,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.GateResult;
+import io.bluegreen.core.HealthGate;
+import io.bluegreen.core.Outcome;
+import io.bluegreen.core.StageSchedule;
+import io.bluegreen.core.SwitchPlan;
+import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.gate.HealthGates;
+import io.bluegreen.core.lock.InProcessRouteLock;
+import io.bluegreen.testkit.VirtualClock;
+import java.util.ArrayList;
+import java.util.List;
 import io.bluegreen.core.drain.DrainEstimate;
 import io.bluegreen.core.preview.PreviewEndpoint;
 import io.bluegreen.core.preview.PreviewRequest;
@@ -144,6 +155,49 @@ class KubernetesPreviewTest {
     }
     assertThatThrownBy(() -> HttpRoutePreview.builder(router).header("X-Preview", " padded")).isInstanceOf(InvalidConfigurationException.class);
     assertThat(cluster.requestCount()).isEqualTo(mark);
+  }
+
+  @Test
+  void throughAPlanProductionStaysAllBlueWhileThePreviewIsOpenAndThePreviewIsGoneAtTheEnd() {
+    HttpRouteRouter router = Fixtures.routeScene(cluster);
+    List<TrafficSplit> routerReads = new ArrayList<>();
+    List<List<Integer>> storedWeights = new ArrayList<>();
+    List<String> previewRules = new ArrayList<>();
+    HealthGate whileOpen = HealthGate.of("production while the preview is open", ctx -> {
+      routerReads.add(router.current());
+      HTTPRoute stored = cluster.getHttpRoute(Fixtures.ROUTE);
+      storedWeights.add(stored.getSpec().getRules().get(0).getBackendRefs().stream().map(b -> b.getWeight()).toList());
+      stored.getSpec().getRules().stream().filter(HttpRoutePreview::isPreviewRule).forEach(r -> previewRules.add(r.getName()));
+      return GateResult.healthy();
+    });
+
+    SwitchResult r = SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
+        .schedule(StageSchedule.targetWeights(Duration.ofMinutes(1), 50, 100))
+        .preview(HttpRoutePreview.builder(router).header("X-Preview", TOKEN).build())
+        .previewGate(HealthGates.consecutiveSuccesses(whileOpen, 3))
+        .lock(new InProcessRouteLock()).time(VirtualClock.create()).defaultLogging(false).build().execute();
+
+    assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.COMPLETED);
+    assertThat(routerReads).hasSize(3).containsOnly(TrafficSplit.allTo(BLUE, GREEN));
+    assertThat(storedWeights).as("app-blue, app-green weights of the production rule").containsOnly(List.of(100, 0));
+    assertThat(previewRules).containsOnly("bluegreen-preview").hasSize(3);
+    assertThat(cluster.getHttpRoute(Fixtures.ROUTE).getSpec().getRules()).extracting(HTTPRouteRule::getName).containsExactly("app", "docs");
+  }
+
+  @Test
+  void aPreviewGateFailingThroughAPlanLeavesTheProductionRuleUntouched() {
+    HttpRouteRouter router = Fixtures.routeScene(cluster);
+    HTTPRoute before = cluster.getHttpRoute(Fixtures.ROUTE);
+
+    SwitchResult r = SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
+        .preview(HttpRoutePreview.builder(router).header("X-Preview", TOKEN).build())
+        .previewGate(HealthGate.of("smoke", ctx -> GateResult.unhealthy("checkout answers 500 through the preview")))
+        .lock(new InProcessRouteLock()).time(VirtualClock.create()).defaultLogging(false).build().execute();
+
+    assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(r.reason()).contains("checkout answers 500", "nothing was written");
+    assertThat(r.writes()).isZero();
+    assertThat(cluster.getHttpRoute(Fixtures.ROUTE).getSpec()).isEqualTo(before.getSpec());
   }
 
   // ------------------------------------------------------------------------------------------- Ingress

@@ -6,7 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.GateResult;
+import io.bluegreen.core.HealthGate;
+import io.bluegreen.core.Outcome;
+import io.bluegreen.core.StageSchedule;
+import io.bluegreen.core.SwitchPlan;
+import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.event.SwitchEvent;
+import io.bluegreen.core.lock.InProcessRouteLock;
+import io.bluegreen.testkit.VirtualClock;
+import java.time.Duration;
+import java.util.ArrayList;
 import io.bluegreen.core.preview.PreviewEndpoint;
 import io.bluegreen.core.preview.PreviewRequest;
 import io.bluegreen.route53.support.MotoRoute53;
@@ -118,6 +129,29 @@ class PreviewRecordMotoTest {
     long closed = counter.writes();
     assertThat(preview.close(request)).isEmpty();
     assertThat(counter.writes()).isEqualTo(closed);
+  }
+
+  @Test
+  void throughAPlanTheWeightedRecordsStayAllBlueWhileThePreviewRecordResolvesToGreen() {
+    String api = zone.name(MotoRoute53.randomLabel());
+    WeightedRecordRouter router = scene(api);
+    List<ResourceRecordSet> weighted = at(api);
+    String previewName = "green." + api;
+    List<Boolean> seen = new ArrayList<>();
+    HealthGate whileOpen = HealthGate.of("production while the preview is open", ctx -> {
+      seen.add(router.current().equals(TrafficSplit.allTo(BLUE, GREEN)) && at(api).equals(weighted) && at(previewName).size() == 1);
+      return GateResult.healthy();
+    });
+
+    SwitchResult r = SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
+        .schedule(StageSchedule.targetWeights(Duration.ofMinutes(1), 50, 100))
+        .preview(PreviewRecord.builder(client, router).name(previewName).build()).previewGate(whileOpen)
+        .lock(new InProcessRouteLock()).time(VirtualClock.create()).defaultLogging(false).build().execute();
+
+    assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.COMPLETED);
+    assertThat(seen).containsExactly(true);
+    assertThat(at(previewName)).as("removed with the plan").isEmpty();
+    assertThat(r.events(SwitchEvent.PreviewClosed.class)).hasSize(1);
   }
 
   @Test
