@@ -11,6 +11,7 @@ import io.bluegreen.core.StageSchedule;
 import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.lock.RouteLock;
+import io.bluegreen.core.preview.PreviewRequest;
 import io.bluegreen.k8s.gate.DeploymentReadyGate;
 import io.bluegreen.k8s.gate.EndpointsReadyGate;
 import io.bluegreen.k8s.lock.LeaseLock;
@@ -68,7 +69,8 @@ class RbacTest {
   static void readRolesFromTheReadme() {
     roles = ReadmeRoles.read();
     assertThat(roles).containsOnlyKeys("bluegreen-service-selector-router", "bluegreen-ingress-backend-router",
-        "bluegreen-httproute-router", "bluegreen-deployment-ready-gate", "bluegreen-endpoints-ready-gate", "bluegreen-lease-lock");
+        "bluegreen-httproute-router", "bluegreen-deployment-ready-gate", "bluegreen-endpoints-ready-gate", "bluegreen-lease-lock",
+        "bluegreen-service-preview", "bluegreen-termination-grace-drain");
   }
 
   @AfterEach
@@ -217,6 +219,44 @@ class RbacTest {
       scheduler.runPeriodicTasks();
       lease.close();
     });
+  }
+
+  @Test
+  void servicePreview() {
+    ServiceSelectorRouter router = Fixtures.serviceScene(cluster, 2, 0);
+    ServicePreview preview = ServicePreview.builder(router).name("app-preview").build();
+    PreviewRequest request = PreviewRequest.of("p", router.routeId(), "pipeline", GREEN, BLUE);
+    assertExact("bluegreen-service-preview", () -> {
+      preview.preflight(request);
+      preview.open(request);
+      preview.close(request);
+    });
+  }
+
+  @Test
+  void terminationGraceDrain() {
+    cluster.client().apps().deployments().inNamespace("default").resource(new DeploymentBuilder().withNewMetadata().withName("app-blue")
+        .endMetadata().withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("c").withImage("i").endContainer()
+        .endSpec().endTemplate().endSpec().build()).create();
+    assertExact("bluegreen-termination-grace-drain",
+        () -> TerminationGraceDrain.builder(cluster.client()).deployment(BLUE, "app-blue").build().estimate(BLUE));
+  }
+
+  @Test
+  void theHttpRouteAndIngressPreviewsNeedNothingBeyondTheirRoutersRoles() {
+    targetWithoutSlices();
+    cluster.httpRoute(Fixtures.ROUTE, "app-blue", 100, "app-green", 0);
+    cluster.ingress(Fixtures.INGRESS, "app-blue");
+    HttpRouteRouter route = HttpRouteRouter.builder(cluster.client()).httpRoute(Fixtures.ROUTE)
+        .service(BLUE, "app-blue").service(GREEN, "app-green").build();
+    IngressBackendRouter ingress = IngressBackendRouter.builder(cluster.client()).ingress(Fixtures.INGRESS)
+        .service(BLUE, "app-blue").service(GREEN, "app-green").build();
+    Set<Access> byRoute = used(() -> Plans.plan(route, StageSchedule.allAtOnce(Duration.ofMinutes(1)), clock, new RecordingListener())
+        .preview(HttpRoutePreview.builder(route).header("X-Preview", "green").build()).build().execute());
+    Set<Access> byIngress = used(() -> Plans.plan(ingress, StageSchedule.allAtOnce(Duration.ofMinutes(1)), clock, new RecordingListener())
+        .preview(IngressPreview.builder(ingress).host("preview.shop.example.com").build()).build().execute());
+    assertThat(allowed("bluegreen-httproute-router")).containsAll(byRoute);
+    assertThat(allowed("bluegreen-ingress-backend-router")).containsAll(byIngress);
   }
 
   @Test

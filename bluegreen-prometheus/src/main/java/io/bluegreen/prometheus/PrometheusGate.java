@@ -49,7 +49,8 @@ import java.util.stream.Collectors;
  * <h2>The query</h2>
  * <ul>
  *   <li><b>Templating</b>: {@code {{env}}} is the environment judged (the plan's target, e.g. {@code
- *       green}, unless {@link Builder#environment(Environment)} names another), {@code {{from}}} and
+ *       green}; as a drain gate, the environment draining; unless {@link Builder#environment(Environment)}
+ *       names another), {@code {{from}}} and
  *       {@code {{to}}} the plan's environments, and any name declared with {@link Builder#arg}. Any
  *       other placeholder is rejected by {@code build()}.</li>
  *   <li><b>Time</b>: the query is evaluated at the plan's clock ({@code time=} parameter), so a plan
@@ -143,7 +144,7 @@ public final class PrometheusGate extends AbstractMetricGate {
 
     private Map<String, String> values(GateContext ctx) {
       Map<String, String> v = new HashMap<>(args);
-      v.put("env", (environment != null ? environment : ctx.to()).name());
+      v.put("env", (environment != null ? environment : ctx.draining().orElse(ctx.to())).name());
       v.put("from", ctx.from().name());
       v.put("to", ctx.to().name());
       return v;
