@@ -77,25 +77,42 @@ abstract class KubernetesObjectPreview<T extends HasMetadata> implements Preview
 
   @Override
   public void validate(Environment environment) {
+    checkRouted(describe(), router, environment);
+  }
+
+  /** The routed environments of a preview's router: configuration only. */
+  static void checkRouted(String preview, KubernetesObjectRouter<?> router, Environment environment) {
     if (!router.environments().contains(environment)) {
-      throw new InvalidConfigurationException(describe() + ": environment " + environment.name() + " is not routed by " + router.routeId());
+      throw new InvalidConfigurationException(preview + ": environment " + environment.name() + " is not routed by " + router.routeId());
     }
+  }
+
+  /**
+   * The preflight every Kubernetes preview starts with: the routed object exists, and the target has
+   * a ready endpoint.
+   *
+   * @return the routed object as read
+   * @throws PreflightException (not ready yet, when it may become ready) naming what is wrong
+   */
+  static <O extends HasMetadata> O readWithTargetReady(String preview, KubernetesObjectRouter<O> router, Environment target) {
+    O object = router.read();
+    if (object == null) {
+      throw new PreflightException(router.object() + " not found: create it or fix the router's name; nothing was written");
+    }
+    Optional<KubernetesObjectRouter.NotReady> notReady = router.notReady(object, target);
+    if (notReady.isPresent()) {
+      String message = "cannot open the " + preview + ": " + notReady.get().message() + "; nothing was written";
+      throw notReady.get().mayBecomeReady() ? PreflightException.notReady(message) : new PreflightException(message);
+    }
+    return object;
   }
 
   @Override
   public PreviewEndpoint preflight(PreviewRequest request) {
-    T object = router.read();
-    if (object == null) {
-      throw new PreflightException(router.object() + " not found: create it or fix the router's name; nothing was written");
-    }
+    T object = readWithTargetReady(describe(), router, request.environment());
     Optional<String> forbidden = AccessReview.denied(router.client, router.updateOp(), router.namespace, router.name);
     if (forbidden.isPresent()) {
       throw new PreflightException("cannot open the " + describe() + ": " + forbidden.get() + "; nothing was written");
-    }
-    Optional<KubernetesObjectRouter.NotReady> notReady = router.notReady(object, request.environment());
-    if (notReady.isPresent()) {
-      String message = "cannot open the " + describe() + ": " + notReady.get().message() + "; nothing was written";
-      throw notReady.get().mayBecomeReady() ? PreflightException.notReady(message) : new PreflightException(message);
     }
     try {
       T copy = withoutOurs(object);

@@ -81,22 +81,12 @@ public final class ServicePreview implements PreviewRoute {
 
   @Override
   public void validate(Environment environment) {
-    if (!router.environments().contains(environment)) {
-      throw new InvalidConfigurationException(describe() + ": environment " + environment.name() + " is not routed by " + router.routeId());
-    }
+    KubernetesObjectPreview.checkRouted(describe(), router, environment);
   }
 
   @Override
   public PreviewEndpoint preflight(PreviewRequest request) {
-    Service production = router.read();
-    if (production == null) {
-      throw new PreflightException(router.object() + " not found: create it or fix the router's name; nothing was written");
-    }
-    Optional<KubernetesObjectRouter.NotReady> problem = router.notReady(production, request.environment());
-    if (problem.isPresent()) {
-      String message = "cannot open the " + describe() + ": " + problem.get().message() + "; nothing was written";
-      throw problem.get().mayBecomeReady() ? PreflightException.notReady(message) : new PreflightException(message);
-    }
+    Service production = KubernetesObjectPreview.readWithTargetReady(describe(), router, request.environment());
     Service existing = readPreview();
     if (existing != null && !isOurs(existing)) {
       throw new PreflightException(object() + " exists and was not created by bluegreen for " + router.routeId() + ": choose another"
