@@ -1036,7 +1036,7 @@ final class PlanRunner {
       if (e instanceof InterruptedException) {
         interrupted = true;
       }
-      previewLeftOpen = "closing " + route.describe() + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())
+      previewLeftOpen = "closing " + route.describe() + " failed: " + message(e)
           + " (the next run of this plan removes it)";
       emit(new SwitchEvent.PreviewCloseFailed(now(), plan.name(), previewLeftOpen));
     }
@@ -1063,7 +1063,7 @@ final class PlanRunner {
           interrupted = true;
         }
         emit(new SwitchEvent.Notice(now(), plan.name(), "could not read drain window " + window.name() + " of " + environment.name()
-            + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), SwitchEvent.Notice.Level.WARN));
+            + ": " + message(e), SwitchEvent.Notice.Level.WARN));
       }
     }
     emit(new SwitchEvent.DrainStarted(now(), plan.name(), environment, since, estimate.window(), estimate.basis()));

@@ -3,8 +3,9 @@ package io.bluegreen.core.preview;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.Redaction;
 import java.net.URI;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -136,12 +137,15 @@ public final class PreviewEndpoint {
     return Objects.hash(environment, description, url, host, headerName);
   }
 
-  /** @return the description, URL, host and header name; never the header value */
+  /**
+   * @return the description, URL, host and header name, through {@link Redaction} (the URL without
+   *     user info, query values or fragment); never the header value
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("preview of ").append(environment.name()).append(": ").append(description);
     if (url != null) {
-      sb.append(" at ").append(withoutSecrets(url));
+      sb.append(" at ").append(Redaction.uri(url));
     }
     if (host != null && (url == null || !host.equalsIgnoreCase(url.getHost()))) {
       sb.append(" (Host ").append(host).append(')');
@@ -149,14 +153,7 @@ public final class PreviewEndpoint {
     if (headerName != null) {
       sb.append(" with header ").append(headerName);
     }
-    return sb.toString();
-  }
-
-  /** The URL without user info, query or fragment: what may be printed. */
-  static String withoutSecrets(URI uri) {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT) + "://";
-    String authority = uri.getHost() == null ? "" : uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-    return scheme + authority + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    return Redaction.text(sb.toString(), headerValue == null ? List.of() : List.of(headerValue));
   }
 
   /**
@@ -188,7 +185,7 @@ public final class PreviewEndpoint {
       }
       if (url.getScheme() == null || !(url.getScheme().equalsIgnoreCase("http") || url.getScheme().equalsIgnoreCase("https"))
           || url.getHost() == null) {
-        throw new InvalidConfigurationException("preview url " + withoutSecrets(url) + " is not an absolute http(s) URL: pass e.g."
+        throw new InvalidConfigurationException("preview url " + Redaction.uri(url) + " is not an absolute http(s) URL: pass e.g."
             + " https://shop.example.com/");
       }
       this.url = url;
