@@ -2,6 +2,7 @@ package io.bluegreen.aws;
 
 import io.bluegreen.aws.internal.AlbArns;
 import io.bluegreen.aws.internal.AwsFailures;
+import io.bluegreen.aws.internal.AwsRedaction;
 import io.bluegreen.aws.internal.ForwardActions;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
@@ -565,17 +566,31 @@ public final class AlbPreviewRule implements PreviewRoute {
     try {
       return call.get();
     } catch (RuntimeException e) {
+      List<String> secrets = secrets();
       String code = AwsFailures.errorCodeIn(e).orElse("").toLowerCase(Locale.ROOT);
       if (code.equals("priorityinuse")) {
         throw RouterException.permanentFailure("ALB refused the preview rule's priority (PriorityInUse): another rule took it meanwhile;"
-            + " run the plan again (it picks the first free priority unless one is given) or choose another priority", e);
+            + " run the plan again (it picks the first free priority unless one is given) or choose another priority",
+            AwsRedaction.redacted(e, secrets));
       }
       if (code.equals("toomanyrules")) {
         throw RouterException.permanentFailure("ALB refused the preview rule (TooManyRules): the load balancer is at its rules quota;"
-            + " remove a rule or raise the quota (then set maxRules(n))", e);
+            + " remove a rule or raise the quota (then set maxRules(n))", AwsRedaction.redacted(e, secrets));
       }
-      throw AwsFailures.translate(operation, describe(), e);
+      throw AwsFailures.translate(operation, describe(), e, secrets);
     }
+  }
+
+  /** What no message may carry: the client's credentials, the preview header's value, the OIDC client secret. */
+  private List<String> secrets() {
+    List<String> secrets = new ArrayList<>(AwsRedaction.secretsOf(elb));
+    if (headerValue != null) {
+      secrets.add(headerValue);
+    }
+    if (oidcClientSecret != null) {
+      secrets.add(oidcClientSecret);
+    }
+    return secrets;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.bluegreen.aws;
 
 import io.bluegreen.aws.internal.AlbArns;
 import io.bluegreen.aws.internal.AwsFailures;
+import io.bluegreen.aws.internal.AwsRedaction;
 import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
@@ -89,7 +90,7 @@ public final class TargetGroupDrain implements DrainWindow {
         attributes.put(a.key(), a.value());
       }
     } catch (RuntimeException e) {
-      throw AwsFailures.translate("DescribeTargetGroupAttributes", "target group " + arn, e);
+      throw AwsFailures.translate("DescribeTargetGroupAttributes", "target group " + arn, e, AwsRedaction.secretsOf(elb));
     }
     String name = arn.substring(arn.indexOf(":targetgroup/") + 1);
     long delay = seconds(attributes.get("deregistration_delay.timeout_seconds"), 300);

@@ -110,7 +110,7 @@ abstract class KubernetesObjectPreview<T extends HasMetadata> implements Preview
   @Override
   public PreviewEndpoint preflight(PreviewRequest request) {
     T object = readWithTargetReady(describe(), router, request.environment());
-    Optional<String> forbidden = AccessReview.denied(router.client, router.updateOp(), router.namespace, router.name);
+    Optional<String> forbidden = AccessReview.denied(router.client, router.updateOp(), router.namespace, router.name, log);
     if (forbidden.isPresent()) {
       throw new PreflightException("cannot open the " + describe() + ": " + forbidden.get() + "; nothing was written");
     }
@@ -191,7 +191,7 @@ abstract class KubernetesObjectPreview<T extends HasMetadata> implements Preview
     try {
       router.update(desired);
     } catch (KubernetesClientException e) {
-      throw KubeCalls.translate(e, router.updateOp(), router.object());
+      throw KubeCalls.translate(router.client, e, router.updateOp(), router.object());
     }
   }
 

@@ -93,7 +93,7 @@ public final class ServicePreview implements PreviewRoute {
           + " preview name, or delete it; nothing was written");
     }
     for (KubeCalls.Op op : List.of(KubeCalls.CREATE_SERVICE, KubeCalls.DELETE_SERVICE)) {
-      Optional<String> forbidden = AccessReview.denied(router.client, op, router.namespace, name);
+      Optional<String> forbidden = AccessReview.denied(router.client, op, router.namespace, name, LOG);
       if (forbidden.isPresent()) {
         throw new PreflightException("cannot open the " + describe() + ": " + forbidden.get() + "; nothing was written");
       }
@@ -118,7 +118,7 @@ public final class ServicePreview implements PreviewRoute {
       }
       delete(existing);
     }
-    Service created = KubeCalls.call(KubeCalls.CREATE_SERVICE, object(),
+    Service created = KubeCalls.call(router.client, KubeCalls.CREATE_SERVICE, object(),
         () -> router.client.services().inNamespace(router.namespace).resource(desired).create());
     LOG.info("{}: created, selecting {}", object(), desired.getSpec().getSelector());
     return endpoint(request, created == null ? desired : created);
@@ -140,14 +140,14 @@ public final class ServicePreview implements PreviewRoute {
       router.client.services().inNamespace(router.namespace).resource(existing).withGracePeriod(0).delete();
     } catch (KubernetesClientException e) {
       if (!KubeCalls.isNotFound(e)) {
-        throw KubeCalls.translate(e, KubeCalls.DELETE_SERVICE, object());
+        throw KubeCalls.translate(router.client, e, KubeCalls.DELETE_SERVICE, object());
       }
     }
     LOG.info("{}: deleted", object());
   }
 
   private Service readPreview() {
-    return KubeCalls.call(KubeCalls.GET_SERVICE, object(), () -> router.client.services().inNamespace(router.namespace).withName(name).get());
+    return KubeCalls.call(router.client, KubeCalls.GET_SERVICE, object(), () -> router.client.services().inNamespace(router.namespace).withName(name).get());
   }
 
   private boolean isOurs(Service s) {

@@ -67,7 +67,7 @@ public final class TerminationGraceDrain implements DrainWindow {
       return DrainEstimate.none();
     }
     String object = "Deployment " + namespace + "/" + name;
-    Deployment d = KubeCalls.call(KubeCalls.GET_DEPLOYMENT, object, () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+    Deployment d = KubeCalls.call(client, KubeCalls.GET_DEPLOYMENT, object, () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
     if (d == null) {
       throw RouterException.permanentFailure(object + " (environment " + environment.name() + ") not found: fix the drain window's"
           + " deployment mapping", null);

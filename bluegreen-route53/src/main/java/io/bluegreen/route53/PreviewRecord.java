@@ -111,7 +111,7 @@ public final class PreviewRecord implements PreviewRoute {
     } catch (NoSuchHostedZoneException e) {
       throw new PreflightException("hosted zone " + router.hostedZoneId() + " does not exist: fix the router's hostedZoneId; nothing was written", e);
     } catch (SdkException e) {
-      throw Route53Errors.wrap("GetHostedZone " + router.hostedZoneId(), e);
+      throw Route53Errors.wrap(route53, "GetHostedZone " + router.hostedZoneId(), e);
     }
     if (!Route53Names.isInZone(name, zoneName)) {
       throw new PreflightException("preview record " + name + " is not inside zone " + router.hostedZoneId() + " (" + zoneName
@@ -163,7 +163,7 @@ public final class PreviewRecord implements PreviewRoute {
     try {
       info = route53.getChange(r -> r.id(id)).changeInfo();
     } catch (SdkException e) {
-      throw Route53Errors.wrap("GetChange " + id, e);
+      throw Route53Errors.wrap(route53, "GetChange " + id, e);
     }
     if (info.status() == ChangeStatus.INSYNC) {
       pendingChange.compareAndSet(id, null);
@@ -210,7 +210,7 @@ public final class PreviewRecord implements PreviewRoute {
         }
       }).resourceRecordSets();
     } catch (SdkException e) {
-      throw Route53Errors.wrap("ListResourceRecordSets " + start + " in zone " + router.hostedZoneId(), e);
+      throw Route53Errors.wrap(route53, "ListResourceRecordSets " + start + " in zone " + router.hostedZoneId(), e);
     }
   }
 
@@ -220,7 +220,7 @@ public final class PreviewRecord implements PreviewRoute {
       info = route53.changeResourceRecordSets(r -> r.hostedZoneId(router.hostedZoneId())
           .changeBatch(ChangeBatch.builder().comment("bluegreen " + what).changes(changes).build())).changeInfo();
     } catch (SdkException e) {
-      throw Route53Errors.wrap("ChangeResourceRecordSets (" + what + ")", e);
+      throw Route53Errors.wrap(route53, "ChangeResourceRecordSets (" + what + ")", e);
     }
     LOG.info("{}: {} ({} changes), change {} is {}", describe(), what, changes.size(), info.id(), info.statusAsString());
     pendingChange.set(info.status() == ChangeStatus.INSYNC ? null : info.id());
