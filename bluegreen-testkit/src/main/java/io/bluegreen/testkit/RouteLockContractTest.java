@@ -20,6 +20,7 @@ import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.lock.RouteLock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.Test;
  *         .leaseDuration(Duration.ofSeconds(30))              // empty for a lock that never expires
  *         .takeoverAfter(Duration.ofSeconds(40))              // lease + the clock-skew margin the lock assumes
  *         .thief((route, owner) -> store.forceHolder(route, owner))
+ *         .outage(store::refuseLockUnderTest)                 // its backend unreachable from now on
  *         .onClose(store::close)
  *         .build();
  *   }
@@ -70,10 +72,12 @@ import org.junit.jupiter.api.Test;
  * and its fencing token goes up); <b>expiry takeover</b> (refused until {@code takeoverAfter}, taken
  * after, and the old holder's {@code isHeld()} is false by then); <b>renewal</b> (the heartbeat keeps
  * a lease alive across many lease durations; a lock taken by someone else is noticed at the next
- * heartbeat); <b>the loser's message</b>; and <b>under a plan</b> (a real {@link SwitchPlan} on an
- * {@link InMemoryRouter} stops writing at once when its lock is taken or runs out, and a second plan
- * is aborted naming the first). Groups that need expiry or a thief are skipped, with a message, for a
- * lock that has neither.
+ * heartbeat; renewals that fail keep the lease only until it runs out); <b>the loser's message</b>
+ * (the route, the holder, and for an expiring lock since when it holds it and when it expires); and
+ * <b>under a plan</b> (a real {@link SwitchPlan} on an {@link InMemoryRouter} stops writing at once
+ * when its lock is taken, runs out, or cannot be renewed, and a second plan is aborted naming the
+ * first). Tests that need expiry, a thief or an outage are skipped, with a message, for a lock or
+ * fixture that has none.
  */
 public abstract class RouteLockContractTest {
 
@@ -112,6 +116,7 @@ public abstract class RouteLockContractTest {
     private final Duration leaseDuration;
     private final Duration takeoverAfter;
     private final LockThief thief;
+    private final Runnable outage;
     private final AutoCloseable onClose;
 
     private LockFixture(Builder b) {
@@ -120,6 +125,7 @@ public abstract class RouteLockContractTest {
       this.leaseDuration = b.leaseDuration;
       this.takeoverAfter = b.takeoverAfter != null ? b.takeoverAfter : b.leaseDuration;
       this.thief = b.thief;
+      this.outage = b.outage;
       this.onClose = b.onClose;
     }
 
@@ -156,6 +162,11 @@ public abstract class RouteLockContractTest {
       return Optional.ofNullable(thief);
     }
 
+    /** @return what cuts the lock under test off from its backend, if the fixture has it */
+    public Optional<Runnable> outage() {
+      return Optional.ofNullable(outage);
+    }
+
     @Override
     public void close() throws Exception {
       if (onClose != null) {
@@ -170,6 +181,7 @@ public abstract class RouteLockContractTest {
       private Duration leaseDuration;
       private Duration takeoverAfter;
       private LockThief thief;
+      private Runnable outage;
       private AutoCloseable onClose;
 
       private Builder(RouteLock lock) {
@@ -197,6 +209,17 @@ public abstract class RouteLockContractTest {
       /** @param thief takes a lock behind the lock's back @return this */
       public Builder thief(LockThief thief) {
         this.thief = Objects.requireNonNull(thief, "thief");
+        return this;
+      }
+
+      /**
+       * @param outage from when it runs, every request of the lock under test fails as when its backend is
+       *     unreachable or answers 5xx, until the fixture is closed (the contender's may fail too: the kit
+       *     does not use it then)
+       * @return this
+       */
+      public Builder outage(Runnable outage) {
+        this.outage = Objects.requireNonNull(outage, "outage");
         return this;
       }
 
@@ -292,6 +315,17 @@ public abstract class RouteLockContractTest {
   private LockThief thief() {
     assumeTrue(fixture.thief().isPresent(), "the fixture has no thief (LockFixture.Builder.thief): skipped");
     return fixture.thief().orElseThrow();
+  }
+
+  /** Moves the kit's clock on by {@code delay}, then runs the heartbeat. */
+  private void beatAfter(Duration delay) {
+    clock.advance(delay);
+    heartbeat.runPeriodicTasks();
+  }
+
+  private Runnable outage() {
+    assumeTrue(fixture.outage().isPresent(), "the fixture has no outage (LockFixture.Builder.outage): skipped");
+    return fixture.outage().orElseThrow();
   }
 
   private static void assertTokenGrew(RouteLock.Lease earlier, RouteLock.Lease later) {
@@ -468,8 +502,7 @@ public abstract class RouteLockContractTest {
       Duration lease = lease();
       RouteLock.Lease a = acquire(fixture.lock(), ROUTE, "pipeline-A");
       for (int i = 0; i < 6; i++) {
-        clock.advance(lease.dividedBy(2));
-        heartbeat.runPeriodicTasks();
+        beatAfter(lease.dividedBy(2));
         assertTrue(a.isHeld(), "renewed every half lease, the lease must stay held (" + clock.elapsed() + " in)");
         refused(fixture.contender(), ROUTE, "pipeline-B");
       }
@@ -481,8 +514,7 @@ public abstract class RouteLockContractTest {
       Duration lease = lease();
       Duration takeover = takeoverAfter();
       RouteLock.Lease a = acquire(fixture.lock(), ROUTE, "pipeline-A");
-      clock.advance(lease.dividedBy(2));
-      heartbeat.runPeriodicTasks();
+      beatAfter(lease.dividedBy(2));
       clock.advance(takeover.minusMillis(1));
       refused(fixture.contender(), ROUTE, "pipeline-B");
       clock.advance(Duration.ofMillis(1));
@@ -504,6 +536,26 @@ public abstract class RouteLockContractTest {
       assertEquals(Optional.of("intruder"), refused(fixture.contender(), ROUTE, "pipeline-B").holder(),
           "the old holder's close must not release the intruder's lock");
     }
+
+    @Test
+    @DisplayName("renewals that fail keep the lease only until it runs out, counted from the last renewal that succeeded")
+    void failedRenewalsLoseTheLeaseWhenItRunsOut() {
+      Duration lease = lease();
+      Runnable outage = outage();
+      RouteLock.Lease a = acquire(fixture.lock(), ROUTE, "pipeline-A");
+      beatAfter(lease.dividedBy(2));
+      assertTrue(a.isHeld(), "renewed before the outage");
+      outage.run();
+      beatAfter(lease.dividedBy(2));
+      assertTrue(a.isHeld(), "one failed renewal must not lose a lease that is still valid (renewed half a lease ago)");
+      beatAfter(lease.dividedBy(2).minusMillis(1));
+      assertTrue(a.isHeld(), "held until a whole lease has passed since the last renewal that succeeded");
+      clock.advance(Duration.ofMillis(1));
+      assertFalse(a.isHeld(), "no renewal succeeded for a whole lease: isHeld() must be false, however often it was tried");
+      assertLossExplained(a);
+      heartbeat.runPeriodicTasks();
+      assertFalse(a.isHeld(), "a lease that ran out stays lost");
+    }
   }
 
   @Nested
@@ -511,9 +563,11 @@ public abstract class RouteLockContractTest {
   class LosersMessage {
 
     @Test
-    @DisplayName("names the route and the holder, and for an expiring lock when it expires")
-    void namesRouteHolderAndExpiry() {
+    @DisplayName("names the route and the holder, and for an expiring lock since when it holds it and when it expires")
+    void namesRouteHolderSinceAndExpiry() {
+      Instant since = clock.instant();
       acquire(fixture.lock(), ROUTE, "pipeline-A@build-1");
+      clock.advance(Duration.ofSeconds(1));
       LockUnavailableException e = refused(fixture.contender(), ROUTE, "pipeline-B@build-2");
       String message = e.getMessage();
       assertNotNull(message);
@@ -521,7 +575,11 @@ public abstract class RouteLockContractTest {
       assertTrue(message.contains("pipeline-A@build-1"), "the message must name the holder: " + message);
       assertFalse(message.contains("pipeline-B@build-2"), "the message names the holder, not the loser: " + message);
       if (fixture.leaseDuration().isPresent()) {
-        assertTrue(message.contains("expire"), "an expiring lock's message must say when it expires: " + message);
+        Instant expiry = since.plus(fixture.leaseDuration().orElseThrow());
+        assertTrue(message.contains("since " + since), "an expiring lock's message must say since when the holder has it (since "
+            + since + "): " + message);
+        assertTrue(message.contains("expire") && message.contains(expiry.toString()),
+            "an expiring lock's message must say when it expires (" + expiry + "): " + message);
       }
     }
   }
@@ -645,6 +703,24 @@ public abstract class RouteLockContractTest {
       assertTrue(result.reason().contains("lock on " + ROUTE), "the result must say the lock was lost: " + result.reason());
       assertEquals(1, attempts.get(), "the rollback write must not be retried once the lock is lost");
       assertEquals(List.of(TrafficSplit.between(BLUE, GREEN, 10), TrafficSplit.between(BLUE, GREEN, 50)), router.writes());
+    }
+
+    @Test
+    @DisplayName("a plan whose renewals fail (backend unreachable) stops writing before the next write once its lease runs out")
+    void stopsWhenRenewalsFail() {
+      Duration lease = lease();
+      Runnable outage = outage();
+      AtomicInteger beats = new AtomicInteger();
+      ScriptedGate failingBeats = ScriptedGate.of("runs-the-heartbeat-during-an-outage", ctx -> {
+        if (beats.getAndIncrement() == 0) {
+          outage.run();
+        }
+        heartbeat.runPeriodicTasks();
+        return GateResult.healthy();
+      });
+      SwitchResult result = plan(fixture.lock(), "pipeline-A", lease.plusMillis(1), failingBeats, new RecordingListener()).build().execute();
+      assertTrue(beats.get() > 2, "the heartbeat was tried during the outage");
+      assertStoppedAfterStageOne(result);
     }
 
     @Test

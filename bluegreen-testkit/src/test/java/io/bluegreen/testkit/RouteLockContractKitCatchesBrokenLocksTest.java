@@ -40,11 +40,11 @@ class RouteLockContractKitCatchesBrokenLocksTest {
 
   /** The bugs. */
   enum Bug { NONE, NEVER_EXCLUDES, ALWAYS_HELD, CLOSE_RELEASES_ANYONE, CONSTANT_TOKEN, IGNORES_MARGIN, RENEWAL_DOES_NOTHING,
-    LATE_RENEWAL_REVIVES }
+    LATE_RENEWAL_REVIVES, FAILED_RENEWAL_COUNTS, VAGUE_MESSAGE }
 
   /** A correct lease lock over a map shared by its instances (the "backend"), unless told to have a bug. */
   static final class MapLock implements RouteLock {
-    record Entry(String owner, long token, Instant expiresAt) {
+    record Entry(String owner, long token, Instant since, Instant expiresAt) {
     }
 
     private final Map<String, Entry> entries;
@@ -52,6 +52,7 @@ class RouteLockContractKitCatchesBrokenLocksTest {
     private final InstantSource time;
     private final ScheduledExecutorService scheduler;
     private final Bug bug;
+    private volatile boolean unreachable;
 
     MapLock(Map<String, Entry> entries, AtomicLong counter, InstantSource time, ScheduledExecutorService scheduler, Bug bug) {
       this.entries = entries;
@@ -61,6 +62,11 @@ class RouteLockContractKitCatchesBrokenLocksTest {
       this.bug = bug;
     }
 
+    /** From now on the "backend" cannot be reached: renewals fail. */
+    void cutOff() {
+      unreachable = true;
+    }
+
     @Override
     public Lease acquire(String routeId, String owner) {
       synchronized (entries) {
@@ -68,10 +74,10 @@ class RouteLockContractKitCatchesBrokenLocksTest {
         Entry e = entries.get(routeId);
         Instant takeover = e == null ? null : bug == Bug.IGNORES_MARGIN ? e.expiresAt() : e.expiresAt().plus(MARGIN);
         if (e != null && bug != Bug.NEVER_EXCLUDES && now.isBefore(takeover)) {
-          throw new LockUnavailableException("route " + routeId + " is locked by " + e.owner() + " (expires at " + e.expiresAt() + ")",
-              e.owner(), null);
+          throw new LockUnavailableException("route " + routeId + " is locked by " + e.owner()
+              + (bug == Bug.VAGUE_MESSAGE ? "" : " (since " + e.since() + ", expires at " + e.expiresAt() + ")"), e.owner(), null);
         }
-        Entry mine = new Entry(owner, bug == Bug.CONSTANT_TOKEN ? 1 : counter.incrementAndGet(), now.plus(LEASE));
+        Entry mine = new Entry(owner, bug == Bug.CONSTANT_TOKEN ? 1 : counter.incrementAndGet(), now, now.plus(LEASE));
         entries.put(routeId, mine);
         return new Held(routeId, mine, now);
       }
@@ -106,12 +112,18 @@ class RouteLockContractKitCatchesBrokenLocksTest {
             lost = "not renewed within " + LEASE;
             return;
           }
+          if (unreachable) {
+            if (bug == Bug.FAILED_RENEWAL_COUNTS) {
+              lastRenewed = now;
+            }
+            return;
+          }
           Entry current = entries.get(routeId);
           if (current == null || current.token() != mine.token() || !current.owner().equals(mine.owner())) {
             lost = current == null ? "deleted" : "taken over by " + current.owner();
             return;
           }
-          mine = new Entry(mine.owner(), mine.token(), now.plus(LEASE));
+          mine = new Entry(mine.owner(), mine.token(), mine.since(), now.plus(LEASE));
           entries.put(routeId, mine);
           lastRenewed = now;
         }
@@ -169,14 +181,16 @@ class RouteLockContractKitCatchesBrokenLocksTest {
     protected LockFixture createFixture() {
       Map<String, MapLock.Entry> entries = new ConcurrentHashMap<>();
       AtomicLong counter = new AtomicLong();
-      return LockFixture.builder(new MapLock(entries, counter, clock(), heartbeat(), bug))
+      MapLock lock = new MapLock(entries, counter, clock(), heartbeat(), bug);
+      return LockFixture.builder(lock)
           .contender(new MapLock(entries, counter, clock(), heartbeat(), bug))
           .leaseDuration(LEASE).takeoverAfter(LEASE.plus(MARGIN))
           .thief((route, owner) -> {
             synchronized (entries) {
-              entries.put(route, new MapLock.Entry(owner, counter.incrementAndGet(), clock().instant().plus(LEASE)));
+              entries.put(route, new MapLock.Entry(owner, counter.incrementAndGet(), clock().instant(), clock().instant().plus(LEASE)));
             }
           })
+          .outage(lock::cutOff)
           .build();
     }
   }
@@ -237,23 +251,37 @@ class RouteLockContractKitCatchesBrokenLocksTest {
     }
   }
 
+  @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
+  static final class FailedRenewalCountsKit extends MapLockKit {
+    FailedRenewalCountsKit() {
+      super(Bug.FAILED_RENEWAL_COUNTS);
+    }
+  }
+
+  @Disabled(ONLY_THROUGH_OWN_LAUNCHER)
+  static final class VagueMessageKit extends MapLockKit {
+    VagueMessageKit() {
+      super(Bug.VAGUE_MESSAGE);
+    }
+  }
+
   @Test
   void theKitPassesTheSameLockWithoutABug() {
     KitRun run = runKit(CorrectKit.class);
     assertThat(run.failed()).as("a correct lock fails no kit test").isEmpty();
     assertThat(run.skipped()).as("every check ran").isEmpty();
-    assertThat(run.succeeded()).as("kit tests run").isEqualTo(19);
+    assertThat(run.succeeded()).as("kit tests run").isEqualTo(21);
   }
 
   static Stream<Arguments> brokenLocks() {
     return Stream.of(
         Arguments.of("acquire that never excludes", NeverExcludesKit.class, Set.of("secondAcquireFailsNamingTheHolder",
             "sameOwnerNameIsRefused", "racingContendersExactlyOneWins", "closeTwice", "takenOverOnlyAfterExpiry",
-            "heartbeatKeepsTheLeaseAlive", "expiryCountsFromTheLastRenewal", "stolenLockIsNoticed", "namesRouteHolderAndExpiry",
+            "heartbeatKeepsTheLeaseAlive", "expiryCountsFromTheLastRenewal", "stolenLockIsNoticed", "namesRouteHolderSinceAndExpiry",
             "stopsWhenTheLockIsTaken", "secondPlanIsAbortedNamingTheFirst")),
         Arguments.of("isHeld() that is always true", AlwaysHeldKit.class, Set.of("takenOverOnlyAfterExpiry", "holderStopsBelievingFirst",
             "expiryCountsFromTheLastRenewal", "stolenLockIsNoticed", "stopsWhenTheLockIsTaken", "stopsWhenTheLeaseRunsOut",
-            "noRetryWithoutTheLock", "noRollbackRetryWithoutTheLock")),
+            "noRetryWithoutTheLock", "noRollbackRetryWithoutTheLock", "failedRenewalsLoseTheLeaseWhenItRunsOut", "stopsWhenRenewalsFail")),
         Arguments.of("close that releases whoever holds the lock", CloseReleasesAnyoneKit.class, Set.of("closeTwice",
             "takenOverOnlyAfterExpiry", "stolenLockIsNoticed", "stopsWhenTheLockIsTaken")),
         Arguments.of("a fencing token that never goes up", ConstantTokenKit.class, Set.of("closeReleases", "reacquireAfterRelease",
@@ -262,9 +290,12 @@ class RouteLockContractKitCatchesBrokenLocksTest {
             "expiryCountsFromTheLastRenewal")),
         Arguments.of("a heartbeat that renews nothing (nor looks)", RenewalDoesNothingKit.class, Set.of("heartbeatKeepsTheLeaseAlive",
             "expiryCountsFromTheLastRenewal", "stolenLockIsNoticed", "completesWhileRenewed", "stopsWhenTheLockIsTaken",
-            "noRetryWithoutTheLock", "noRollbackRetryWithoutTheLock")),
+            "noRetryWithoutTheLock", "noRollbackRetryWithoutTheLock", "failedRenewalsLoseTheLeaseWhenItRunsOut")),
         Arguments.of("a late heartbeat that revives a lease that ran out", LateRenewalRevivesKit.class,
-            Set.of("holderStopsBelievingFirst")));
+            Set.of("holderStopsBelievingFirst")),
+        Arguments.of("a failed renewal counted as a renewal", FailedRenewalCountsKit.class,
+            Set.of("failedRenewalsLoseTheLeaseWhenItRunsOut", "stopsWhenRenewalsFail")),
+        Arguments.of("a loser's message that names the holder only", VagueMessageKit.class, Set.of("namesRouteHolderSinceAndExpiry")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,5 +1,9 @@
 package io.bluegreen.dynamodb.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,11 +55,48 @@ public final class DynamoDbClients {
   }
 
   /**
+   * Cuts a client off from DynamoDB once {@link #begin()} ran: every request then goes to a local port
+   * nobody listens on, so the real HTTP client gets a connection refused, as when DynamoDB is unreachable.
+   */
+  public static final class Outage implements ExecutionInterceptor {
+    private final int deadPort = closedPort();
+    private volatile boolean on;
+
+    /** From now on, every request of the client is refused. */
+    public void begin() {
+      on = true;
+    }
+
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+      return on ? context.httpRequest().toBuilder().host("127.0.0.1").port(deadPort).build() : context.httpRequest();
+    }
+
+    private static int closedPort() {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
    * @param endpoint the local endpoint
    * @param operations records what is sent, or null
    * @return a client
    */
   public static DynamoDbClient client(URI endpoint, Operations operations) {
+    return client(endpoint, operations, null);
+  }
+
+  /**
+   * @param endpoint the local endpoint
+   * @param operations records what is sent, or null
+   * @param extra another interceptor (e.g. an {@link Outage}), or null
+   * @return a client
+   */
+  public static DynamoDbClient client(URI endpoint, Operations operations, ExecutionInterceptor extra) {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
@@ -64,6 +106,9 @@ public final class DynamoDbClients {
           o.retryStrategy(AwsRetryStrategy.doNotRetry());
           if (operations != null) {
             o.addExecutionInterceptor(operations);
+          }
+          if (extra != null) {
+            o.addExecutionInterceptor(extra);
           }
         })
         .build();

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Acquire: no Lease yet → create it (if the create conflicts, another plan won: fail naming it).
  *       A Lease held by anyone (the same owner name included) whose {@code renewTime +
  *       leaseDurationSeconds} is still in the future on this lock's clock → fail at once with
- *       {@link LockUnavailableException} naming the holder. A released or expired Lease → take it
+ *       {@link LockUnavailableException} naming the holder, since when it holds the Lease and when it
+ *       expires. A released or expired Lease → take it
  *       over with an update guarded by its resourceVersion (a conflict means another plan won).</li>
  *   <li>Hold: a background task renews {@code renewTime} every {@link Builder#renewInterval(Duration)}.
  *       {@link RouteLock.Lease#isHeld()} turns false for good if the Lease was taken over or deleted, or
@@ -241,8 +242,10 @@ public final class LeaseLock implements RouteLock {
   private LockUnavailableException unavailable(String routeId, io.fabric8.kubernetes.api.model.coordination.v1.Lease lease, String object, Throwable cause) {
     String holder = lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
     Instant expiry = lease == null ? null : expiry(lease);
+    ZonedDateTime acquired = lease == null || lease.getSpec() == null ? null : lease.getSpec().getAcquireTime();
     String message = "route " + routeId + " is locked by " + (holder == null || holder.isBlank() ? "another plan" : Checks.printable(holder))
-        + " (" + object + (expiry == null ? "" : ", expires at " + expiry + " unless renewed") + "): only one plan may switch"
+        + " (" + object + (acquired == null ? "" : ", since " + acquired.toInstant())
+        + (expiry == null ? "" : ", expires at " + expiry + " unless renewed") + "): only one plan may switch"
         + " a route at a time; wait for it to finish (or for its lock to expire) and retry";
     return new LockUnavailableException(message, holder, KubeCalls.redacted(client, cause));
   }

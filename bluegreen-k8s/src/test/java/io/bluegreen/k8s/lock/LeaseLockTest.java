@@ -63,7 +63,7 @@ class LeaseLockTest {
     assertThatThrownBy(() -> machineB.acquire(ROUTE, "pipeline-B@build-2"))
         .isInstanceOf(LockUnavailableException.class)
         .hasMessageContaining("route " + ROUTE + " is locked by pipeline-A@build-1 (Lease default/" + NAME
-            + ", expires at 2026-01-01T00:00:30Z unless renewed)")
+            + ", since 2026-01-01T00:00:00Z, expires at 2026-01-01T00:00:30Z unless renewed)")
         .satisfies(e -> assertThat(((LockUnavailableException) e).holder()).contains("pipeline-A@build-1"));
 
     a.close();
