@@ -115,6 +115,8 @@ final class PlanRunner {
   private boolean interrupted;
   /** The preview this run works on (set once it starts writing it), what it opened, and how closing went. */
   private PreviewRequest previewRequest;
+  /** Values the engine holds that no output may carry: the preview header's value, once the preview is known. */
+  private final List<String> knownSecrets = new ArrayList<>();
   private PreviewEndpoint previewEndpoint;
   private boolean previewStarted;
   private boolean previewClosed;
@@ -272,7 +274,7 @@ final class PlanRunner {
     preflightGates(snapshot);
     PreviewRoute previewRoute = plan.preview().orElse(null);
     if (previewRoute != null) {
-      call(forward, "preflight " + previewRoute.describe(), () -> previewRoute.preflight(previewRequest()));
+      knowSecretsOf(call(forward, "preflight " + previewRoute.describe(), () -> previewRoute.preflight(previewRequest())));
     }
     clientConvergence = report.clientConvergence();
     emit(new SwitchEvent.PreflightPassed(now(), plan.name(), target, clientConvergence));
@@ -913,6 +915,7 @@ final class PlanRunner {
       if (plan.preview().isPresent()) {
         PreviewRoute route = plan.preview().get();
         PreviewEndpoint would = call(forward, "preflight " + route.describe(), () -> route.preflight(previewRequest()));
+        knowSecretsOf(would);
         notices.add("would open " + would + " before the first write, and close it when the plan ends");
       }
       List<Stage> stages = plan.schedule().stages();
@@ -947,6 +950,13 @@ final class PlanRunner {
   // ---------------------------------------------------------------------------------------------
   // preview and drain
 
+  /** The preview header's value is a secret the engine holds: kept out of every message, event and cause chain from now on. */
+  private void knowSecretsOf(PreviewEndpoint endpoint) {
+    if (endpoint != null) {
+      endpoint.headerValue().filter(v -> !knownSecrets.contains(v)).ifPresent(knownSecrets::add);
+    }
+  }
+
   private PreviewRequest previewRequest() {
     if (previewRequest == null) {
       previewRequest = PreviewRequest.of(plan.name(), router.routeId(), lease != null ? lease.owner() : plan.owner(), to, from);
@@ -968,6 +978,7 @@ final class PlanRunner {
     leftover.ifPresent(removed -> emit(new SwitchEvent.PreviewLeftoverRemoved(now(), plan.name(), removed)));
     ensureLockHeld();
     PreviewEndpoint endpoint = call(forward, "open " + route.describe(), () -> route.open(request));
+    knowSecretsOf(endpoint);
     previewEndpoint = endpoint;
     Instant limit = now().plus(plan.verifyTimeout());
     Duration poll = FIRST_VERIFY_POLL;
@@ -1219,8 +1230,8 @@ final class PlanRunner {
   }
 
   /** A failure's message (its type when it has none), through the redaction rule: routers and gates may be anyone's. */
-  private static String message(Throwable e) {
-    return Redaction.text(e.getMessage() == null ? e.toString() : e.getMessage());
+  private String message(Throwable e) {
+    return Redaction.text(e.getMessage() == null ? e.toString() : e.getMessage(), knownSecrets);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1233,8 +1244,8 @@ final class PlanRunner {
     b.planName = plan.name();
     b.routeId = router.routeId();
     b.outcome = outcome;
-    b.reason = reason;
-    b.cause = cause instanceof BlueGreenException ? cause : Redaction.exception(cause, List.of());
+    b.reason = knownSecrets.isEmpty() ? reason : Redaction.text(reason, knownSecrets);
+    b.cause = cause instanceof BlueGreenException && knownSecrets.isEmpty() ? cause : Redaction.exception(cause, knownSecrets);
     b.snapshot = snapshot;
     b.target = target;
     b.traffic = traffic;
