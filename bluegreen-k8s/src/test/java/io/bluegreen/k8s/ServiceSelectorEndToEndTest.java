@@ -15,6 +15,8 @@ import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.UnmappedRouteStateException;
 import io.bluegreen.core.event.SwitchEvent;
+import io.bluegreen.k8s.gate.DeploymentReadyGate;
+import io.bluegreen.k8s.gate.EndpointsReadyGate;
 import io.bluegreen.k8s.support.Fixtures;
 import io.bluegreen.k8s.support.MockCluster;
 import io.bluegreen.k8s.support.Plans;
@@ -61,6 +63,24 @@ class ServiceSelectorEndToEndTest {
         .containsExactly("PUT /api/v1/namespaces/default/services/app-service");
     assertThat(result.trafficNow()).contains(TrafficSplit.allTo(GREEN, BLUE));
     assertThat(result.isTrafficNowVerified()).isTrue();
+  }
+
+  @Test
+  void stageGatesOnAMissingDeploymentOrServiceAbortBeforeAnyWrite() {
+    ServiceSelectorRouter router = Fixtures.serviceScene(cluster, 2, 0);
+    int mark = cluster.requestCount();
+
+    SwitchResult noDeployment = Plans.plan(router, StageSchedule.allAtOnce(Duration.ofMinutes(1)), clock, events)
+        .gate(DeploymentReadyGate.builder(cluster.client()).namespace("default").deployment("app-gren").build()).build().execute();
+    SwitchResult noService = Plans.plan(router, StageSchedule.allAtOnce(Duration.ofMinutes(1)), clock, events)
+        .gate(EndpointsReadyGate.forService(cluster.client(), "default", "app-gren").build()).build().execute();
+
+    assertThat(noDeployment.outcome()).as(noDeployment.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(noDeployment.reason()).contains("failed its preflight").contains("Deployment default/app-gren not found");
+    assertThat(noService.outcome()).as(noService.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(noService.reason()).contains("failed its preflight").contains("Service default/app-gren not found");
+    assertThat(MockCluster.writes(cluster.requestsSince(mark))).as("nothing written").isEmpty();
+    assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "blue");
   }
 
   @Test

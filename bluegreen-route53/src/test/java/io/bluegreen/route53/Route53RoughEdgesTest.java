@@ -14,6 +14,7 @@ import io.bluegreen.core.SwitchPlan;
 import io.bluegreen.core.SwitchResult;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.lock.InProcessRouteLock;
+import io.bluegreen.route53.gate.HealthCheckGate;
 import io.bluegreen.route53.support.FakeRoute53;
 import io.bluegreen.route53.support.Route53Clients;
 import io.bluegreen.testkit.LogCapture;
@@ -95,6 +96,22 @@ class Route53RoughEdgesTest {
 
     assertThatThrownBy(() -> plan(router).build().dryRun()).isInstanceOf(PreflightException.class)
         .hasMessageContaining("has no record with SetIdentifier \"api-green\"").hasMessageContaining("create that weighted record");
+  }
+
+  @Test
+  void aHealthCheckGateOnAMissingHealthCheckAbortsBeforeAnyChange() {
+    start(FakeRoute53.ZONE_ID);
+    records("api.example.com.", true);
+    fake.healthCheck("2b1d6f3e-0c7a-4c55-9f0e-4d2a8b6c1e90", "Success: HTTP Status Code 200");
+    WeightedRecordRouter router = WeightedRecordRouter.builder(client).hostedZoneId(FakeRoute53.ZONE_ID)
+        .record("api.example.com", "A", BLUE, "api-blue", GREEN, "api-green").build();
+
+    SwitchResult result = plan(router).gate(HealthCheckGate.of(client, "2b1d6f3e-0c7a-4c55-9f0e-4d2a8b6c1e91")).build().execute();
+
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(result.reason()).contains("failed its preflight").contains("health check 2b1d6f3e-0c7a-4c55-9f0e-4d2a8b6c1e91 does not exist");
+    assertThat(fake.writes()).as("no ChangeResourceRecordSets").isZero();
+    assertThat(fake.weight("api.example.com.", "api-green")).isZero();
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.RouterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,9 +37,11 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  * <h2>Verdicts</h2>
  * <ul>
  *   <li>UNHEALTHY while any named alarm is in {@code ALARM}; the reason names it and its state reason.</li>
- *   <li>INCONCLUSIVE when a named alarm does not exist. This is deliberate: a misspelt alarm must not
- *       pass silently, yet a just-created alarm may take a moment to appear; the plan fails (before
- *       its first write as a pre-switch gate, with a rollback during a stage) if the alarm is still
+ *   <li>Before the plan's first write ({@link #preflight(GateContext)}) every named alarm must exist:
+ *       a missing one (misspelt, another region) ends the plan ABORTED with nothing written, naming
+ *       it, whether the gate is a pre-switch, stage or post-switch gate; so does a caller denied
+ *       {@code DescribeAlarms}. A throttled or failed read there is left to the gate's checks.</li>
+ *   <li>INCONCLUSIVE when a named alarm disappears after the preflight; the plan fails if it is still
  *       missing when the gate's grace period ends. The reason says which alarm to create or rename.</li>
  *   <li>INCONCLUSIVE when the AWS call fails (throttled, timed out, denied), with the AWS error code.</li>
  *   <li>{@code INSUFFICIENT_DATA} counts as HEALTHY by default (a quiet error metric has no data);
@@ -89,26 +93,9 @@ public final class CloudWatchAlarmGate implements HealthGate {
     Map<String, String> states = new LinkedHashMap<>();
     Map<String, String> reasons = new LinkedHashMap<>();
     try {
-      String token = null;
-      int pages = 0;
-      do {
-        String next = token;
-        DescribeAlarmsResponse response = cloudWatch.describeAlarms(r -> r.alarmNames(alarms)
-            .alarmTypes(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM).maxRecords(MAX_ALARMS).nextToken(next)
-            .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
-        for (MetricAlarm a : response.metricAlarms()) {
-          states.put(a.alarmName(), a.stateValueAsString());
-          reasons.put(a.alarmName(), a.stateReason());
-        }
-        for (CompositeAlarm a : response.compositeAlarms()) {
-          states.put(a.alarmName(), a.stateValueAsString());
-          reasons.put(a.alarmName(), a.stateReason());
-        }
-        token = response.nextToken();
-      } while (token != null && ++pages < MAX_PAGES);
+      read(states, reasons);
     } catch (RuntimeException e) {
-      String why = AwsFailures.translate("cloudwatch", "DescribeAlarms", "alarms " + alarms, e, AwsRedaction.secretsOf(cloudWatch))
-          .getMessage();
+      String why = translate(e).getMessage();
       LOG.debug("{}: {}", name, why);
       return GateResult.inconclusive(why);
     }
@@ -129,9 +116,7 @@ public final class CloudWatchAlarmGate implements HealthGate {
       return GateResult.unhealthy("CloudWatch alarm" + (inAlarm.size() == 1 ? " " : "s ") + String.join(", ", inAlarm) + " in ALARM");
     }
     if (!missing.isEmpty()) {
-      return GateResult.inconclusive("CloudWatch alarm" + (missing.size() == 1 ? " " : "s ") + missing + " not found: create "
-          + (missing.size() == 1 ? "it" : "them") + " or fix the name" + (missing.size() == 1 ? "" : "s")
-          + " given to CloudWatchAlarmGate (names are case-sensitive, and the client's region must be the alarms' region)");
+      return GateResult.inconclusive(missingReason(missing));
     }
     if (!noData.isEmpty() && insufficientData != GateResult.Status.HEALTHY) {
       String reason = "CloudWatch alarm" + (noData.size() == 1 ? " " : "s ") + noData + " in INSUFFICIENT_DATA";
@@ -139,6 +124,62 @@ public final class CloudWatchAlarmGate implements HealthGate {
     }
     return GateResult.healthy(alarms.size() + " alarm" + (alarms.size() == 1 ? "" : "s") + " not in ALARM"
         + (noData.isEmpty() ? "" : " (" + noData + " INSUFFICIENT_DATA)"));
+  }
+
+  /**
+   * Reads the alarms once, before the plan's first write: every named alarm must exist and the caller
+   * must be allowed to read them.
+   *
+   * @param context the plan before its first write
+   * @throws PreflightException if an alarm does not exist or the read is denied
+   */
+  @Override
+  public void preflight(GateContext context) {
+    Map<String, String> states = new LinkedHashMap<>();
+    try {
+      read(states, new LinkedHashMap<>());
+    } catch (RuntimeException e) {
+      RouterException failure = translate(e);
+      if (!failure.isTransient()) {
+        throw new PreflightException(failure.getMessage(), failure);
+      }
+      LOG.debug("{}: preflight read failed, left to the gate's checks: {}", name, failure.getMessage());
+      return;
+    }
+    List<String> missing = alarms.stream().filter(a -> !states.containsKey(a)).toList();
+    if (!missing.isEmpty()) {
+      throw new PreflightException(missingReason(missing));
+    }
+  }
+
+  private void read(Map<String, String> states, Map<String, String> reasons) {
+    String token = null;
+    int pages = 0;
+    do {
+      String next = token;
+      DescribeAlarmsResponse response = cloudWatch.describeAlarms(r -> r.alarmNames(alarms)
+          .alarmTypes(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM).maxRecords(MAX_ALARMS).nextToken(next)
+          .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
+      for (MetricAlarm a : response.metricAlarms()) {
+        states.put(a.alarmName(), a.stateValueAsString());
+        reasons.put(a.alarmName(), a.stateReason());
+      }
+      for (CompositeAlarm a : response.compositeAlarms()) {
+        states.put(a.alarmName(), a.stateValueAsString());
+        reasons.put(a.alarmName(), a.stateReason());
+      }
+      token = response.nextToken();
+    } while (token != null && ++pages < MAX_PAGES);
+  }
+
+  private RouterException translate(RuntimeException e) {
+    return AwsFailures.translate("cloudwatch", "DescribeAlarms", "alarms " + alarms, e, AwsRedaction.secretsOf(cloudWatch));
+  }
+
+  private static String missingReason(List<String> missing) {
+    return "CloudWatch alarm" + (missing.size() == 1 ? " " : "s ") + missing + " not found: create "
+        + (missing.size() == 1 ? "it" : "them") + " or fix the name" + (missing.size() == 1 ? "" : "s")
+        + " given to CloudWatchAlarmGate (names are case-sensitive, and the client's region must be the alarms' region)";
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.PreflightException;
+import io.bluegreen.core.RouterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,12 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  *       against the group. Other {@code unused} targets (stopped instances, not registered) count as
  *       not healthy.</li>
  * </ul>
+ *
+ * <p>Before the plan's first write ({@link #preflight(GateContext)}) the gate reads the target group
+ * once: a target group that does not exist, or a caller denied {@code DescribeTargetHealth}, ends the
+ * plan ABORTED with nothing written, whether the gate is a pre-switch, stage or post-switch gate. A
+ * throttled or failed read there is left to the gate's checks.
+ *
  * Needs {@code elasticloadbalancing:DescribeTargetHealth}. Immutable and thread-safe.
  */
 public final class TargetHealthGate implements HealthGate {
@@ -112,6 +120,31 @@ public final class TargetHealthGate implements HealthGate {
       return GateResult.inconclusive(why);
     }
     return evaluate(targets);
+  }
+
+  /**
+   * Reads the target group once, before the plan's first write: it must exist and the caller must be
+   * allowed to read its health.
+   *
+   * @param context the plan before its first write
+   * @throws PreflightException if the target group does not exist or the read is denied
+   */
+  @Override
+  public void preflight(GateContext context) {
+    try {
+      elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn).overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
+    } catch (RuntimeException e) {
+      if (AwsFailures.isNotFound(e)) {
+        throw new PreflightException("target group " + targetGroupArn + " does not exist ("
+            + AwsFailures.errorCodeIn(e).orElse("not found") + "): give TargetHealthGate the ARN of the target group the plan"
+            + " sends traffic to (the client's region must be the target group's region)");
+      }
+      RouterException failure = AwsFailures.translate("DescribeTargetHealth", "target group " + targetGroupArn, e, AwsRedaction.secretsOf(elb));
+      if (!failure.isTransient()) {
+        throw new PreflightException(failure.getMessage(), failure);
+      }
+      LOG.debug("{}: preflight read failed, left to the gate's checks: {}", name, failure.getMessage());
+    }
   }
 
   private GateResult evaluate(List<TargetHealthDescription> targets) {

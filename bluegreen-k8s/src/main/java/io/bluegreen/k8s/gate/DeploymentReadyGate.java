@@ -6,6 +6,7 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.PreflightException;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.k8s.internal.KubeCalls;
 import io.bluegreen.k8s.internal.KubeNames;
@@ -100,6 +101,37 @@ public final class DeploymentReadyGate implements HealthGate {
           : GateResult.unhealthy(e.getMessage());
     }
     return judge(object, d, context.phase() != GateContext.Phase.PRE_SWITCH);
+  }
+
+  /**
+   * Reads the Deployment once before the plan's first write: a Deployment that does not exist, an
+   * environment with no Deployment mapped, or a read the API server refuses (403) ends the plan
+   * ABORTED with nothing written. A transient failure is left to the gate's checks.
+   *
+   * @param context the plan before its first write
+   * @throws PreflightException if the gate cannot work as configured
+   */
+  @Override
+  public void preflight(GateContext context) {
+    String deployment = fixedDeployment != null ? fixedDeployment : byEnvironment.get(context.to());
+    if (deployment == null) {
+      throw new PreflightException("no Deployment is mapped for environment " + context.to().name() + " in " + name()
+          + ": add deployment(" + context.to().name() + ", \"<name>\")");
+    }
+    String object = "Deployment " + namespace + "/" + deployment;
+    Deployment d;
+    try {
+      d = KubeCalls.call(client, KubeCalls.GET_DEPLOYMENT, object,
+          () -> client.apps().deployments().inNamespace(namespace).withName(deployment).get());
+    } catch (RouterException e) {
+      if (e.isTransient()) {
+        return;
+      }
+      throw new PreflightException(e.getMessage(), e);
+    }
+    if (d == null) {
+      throw new PreflightException(object + " not found: create it or fix the name given to " + name());
+    }
   }
 
   private GateResult judge(String object, Deployment d, boolean receivingTraffic) {

@@ -5,6 +5,7 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.PreflightException;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.k8s.internal.KubeNames;
 import io.bluegreen.k8s.internal.ReadyEndpoints;
@@ -105,6 +106,33 @@ public final class EndpointsReadyGate implements HealthGate {
       return GateResult.unhealthy("no ready endpoint while receiving traffic: " + count.describe());
     }
     return GateResult.inconclusive(count.describe() + ", " + minReady + " needed");
+  }
+
+  /**
+   * Reads the Service once before the plan's first write: a Service that does not exist, or a read
+   * the API server refuses (403), ends the plan ABORTED with nothing written. Too few ready endpoints
+   * is left to the gate's checks. A transient failure too.
+   *
+   * @param context the plan before its first write
+   * @throws PreflightException if the gate cannot work as configured
+   */
+  @Override
+  public void preflight(GateContext context) {
+    if (service == null) {
+      return;
+    }
+    ReadyEndpoints.Count count;
+    try {
+      count = ReadyEndpoints.forService(client, namespace, service);
+    } catch (RouterException e) {
+      if (e.isTransient()) {
+        return;
+      }
+      throw new PreflightException(e.getMessage(), e);
+    }
+    if (!count.serviceFound()) {
+      throw new PreflightException("Service " + namespace + "/" + service + " not found: create it or fix the name given to " + name());
+    }
   }
 
   @Override

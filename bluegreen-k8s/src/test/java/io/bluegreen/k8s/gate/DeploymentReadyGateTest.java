@@ -119,6 +119,8 @@ class DeploymentReadyGateTest {
   @Test
   void asAPreSwitchGateItWaitsForTheRolloutThenTheSwitchProceeds() {
     ServiceSelectorRouter router = Fixtures.serviceScene(cluster, 2, 0);
+    // the first read is the gate's preflight (the Deployment exists), then the checks
+    cluster.expect().get().withPath(PATH).andReturn(200, deployment(2, 3, 2, 2, 2, 2, 2)).once();
     cluster.expect().get().withPath(PATH).andReturn(200, deployment(2, 3, 2, 2, 2, 2, 2)).once();
     cluster.expect().get().withPath(PATH).andReturn(200, deployment(2, 3, 3, 3, 2, 2, 2)).once();
     cluster.expect().get().withPath(PATH).andReturn(200, deployment(2, 3, 3, 2, 2, 2, 2)).always();

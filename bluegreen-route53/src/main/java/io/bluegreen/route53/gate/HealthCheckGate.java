@@ -5,6 +5,7 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.PreflightException;
 import io.bluegreen.core.RouterException;
 import io.bluegreen.route53.internal.HealthCheckVerdict;
 import io.bluegreen.route53.internal.Route53Errors;
@@ -94,6 +95,29 @@ public final class HealthCheckGate implements HealthGate {
       return GateResult.healthy(verdict.describe());
     }
     return GateResult.unhealthy(verdict.describe() + "; more than " + Math.round(healthyShare * 100) + "% must");
+  }
+
+  /**
+   * Reads the health check once before the plan's first write: a health check that does not exist, or
+   * a read Route 53 refuses, ends the plan ABORTED with nothing written. A transient failure is left
+   * to the gate's checks.
+   *
+   * @param context the plan before its first write
+   * @throws PreflightException if the gate cannot work as configured
+   */
+  @Override
+  public void preflight(GateContext context) {
+    try {
+      route53.getHealthCheckStatus(r -> r.healthCheckId(healthCheckId));
+    } catch (NoSuchHealthCheckException e) {
+      throw new PreflightException("Route 53 health check " + healthCheckId + " does not exist: check the gate's health check id");
+    } catch (SdkException e) {
+      RouterException wrapped = Route53Errors.wrap(route53, "GetHealthCheckStatus " + healthCheckId, e);
+      if (!wrapped.isTransient()) {
+        throw new PreflightException(wrapped.getMessage(), wrapped);
+      }
+      LOG.debug("{}: preflight read failed, left to the gate's checks: {}", name, wrapped.getMessage());
+    }
   }
 
   @Override
