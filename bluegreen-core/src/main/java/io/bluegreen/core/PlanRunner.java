@@ -386,7 +386,7 @@ final class PlanRunner {
    * Every gate's own read-only preflight (a metric query the server must accept, ...), once, before
    * the first write: a gate that cannot work as configured aborts the plan with nothing written.
    */
-  private void preflightGates(TrafficSplit current) throws Stop {
+  private void preflightGates(TrafficSplit current) throws Stop, InterruptedException {
     Set<HealthGate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<HealthGate> all = new ArrayList<>(plan.preSwitchGates());
     all.addAll(plan.gates());
@@ -403,8 +403,10 @@ final class PlanRunner {
       try {
         gate.preflight(ctx);
       } catch (RuntimeException e) {
+        throwIfInterrupted("while checking gate " + gate.name() + " before the first write");
         throw Stop.abort("gate " + gate.name() + " failed its preflight: " + message(e), e);
       }
+      throwIfInterrupted("while checking gate " + gate.name() + " before the first write");
     }
   }
 

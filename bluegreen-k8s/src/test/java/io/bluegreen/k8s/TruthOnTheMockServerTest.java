@@ -38,6 +38,7 @@ import java.time.ZoneId;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -200,11 +201,32 @@ class TruthOnTheMockServerTest {
 
   @Test
   void anInterruptInsideTheEndpointsGatesCallIsReportedAsAnInterrupt() throws Exception {
+    // the gate's second EndpointSlice read is its first check during stage 1 (the first is its preflight)
+    SwitchResult r = interruptedAtEndpointSliceRead(2);
+    assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    // before: "gate endpoints-ready(default/app-service) UNHEALTHY during stage 1/1: ... was interrupted", blaming green
+    assertThat(r.reason()).startsWith("interrupted while checking gate endpoints-ready(default/app-service)").doesNotContain("UNHEALTHY");
+    assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "blue");
+  }
+
+  @Test
+  void anInterruptInsideTheEndpointsGatesPreflightIsReportedAsAnInterruptWithNothingWritten() throws Exception {
+    SwitchResult r = interruptedAtEndpointSliceRead(1);
+    assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.ABORTED);
+    assertThat(r.reason()).startsWith("interrupted while checking gate endpoints-ready(default/app-service) before the first write")
+        .doesNotContain("failed its preflight");
+    assertThat(r.writes()).isZero();
+    assertThat(MockCluster.writes(cluster.requestsSince(0))).as("nothing but the test's own set-up written")
+        .noneMatch(w -> w.toString().startsWith("PUT") || w.toString().startsWith("PATCH"));
+    assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "blue");
+  }
+
+  private SwitchResult interruptedAtEndpointSliceRead(int n) throws Exception {
     ServiceSelectorRouter router = Fixtures.serviceScene(cluster, 2, 0);
     AtomicReference<Thread> planThread = new AtomicReference<>();
-    AtomicBoolean interruptedOnce = new AtomicBoolean();
+    AtomicInteger reads = new AtomicInteger();
     cluster.intercept((request, store) -> {
-      if (request.path().contains("endpointslices") && interruptedOnce.compareAndSet(false, true)) {
+      if (request.path().contains("endpointslices") && reads.incrementAndGet() == n) {
         planThread.get().interrupt(); // e.g. the pipeline was cancelled while the gate waited for the API server
       }
       return null;
@@ -221,14 +243,11 @@ class TruthOnTheMockServerTest {
     t.start();
     t.join(30_000);
     assertThat(t.isAlive()).isFalse();
-    SwitchResult r = result.get();
-    assertThat(interruptedOnce.get()).isTrue();
-    assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.ROLLED_BACK);
-    // before: "gate endpoints-ready(default/app-service) UNHEALTHY during stage 1/1: ... was interrupted", blaming green
-    assertThat(r.reason()).startsWith("interrupted while checking gate endpoints-ready(default/app-service)").doesNotContain("UNHEALTHY");
-    assertThat(cluster.getService(SERVICE).getSpec().getSelector()).containsEntry("version", "blue");
-    assertThat(stillInterrupted.get()).isTrue();
+    assertThat(reads.get()).isGreaterThanOrEqualTo(n);
+    assertThat(stillInterrupted.get()).as("the interrupt flag is left set for the caller").isTrue();
+    return result.get();
   }
+
 
   // 6. readiness within gateGrace
 
