@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.event.Level;
 
 /**
  * No secret of a preview leaves the process: the preview header's value (often a shared secret that
@@ -125,10 +124,6 @@ class PreviewCanaryTest {
   }
 
   private void assertEverythingClean(String where, Object... things) {
-    canaries.check(where, things);
-    canaries.checkLogs(logs);
-    assertThat(logs.lines("io.bluegreen", Level.DEBUG)).as("DEBUG lines of bluegreen were captured").isNotEmpty();
-    assertThat(canaries.textsChecked()).isGreaterThan(5);
-    canaries.assertNoLeaks();
+    CoreCanaryTest.assertEverythingClean(canaries, logs, 5, where, things);
   }
 }
