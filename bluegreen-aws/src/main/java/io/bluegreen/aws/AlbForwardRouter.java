@@ -1,6 +1,7 @@
 package io.bluegreen.aws;
 
 import io.bluegreen.aws.internal.AlbRouting;
+import io.bluegreen.core.Checks;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.PreflightReport;
 import io.bluegreen.core.Router;
@@ -9,6 +10,8 @@ import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
 import io.bluegreen.core.WriteDescription;
+import io.bluegreen.core.WritePurpose;
+import io.bluegreen.core.WriteResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +78,17 @@ abstract class AlbForwardRouter implements Router {
   public void apply(TrafficSplit target) {
     validate(target);
     routing.apply(target);
+  }
+
+  /**
+   * One DescribeListeners (or DescribeRules) as the drift check, then one ModifyListener (or
+   * ModifyRule) whose response is the verification: no read back.
+   */
+  @Override
+  public WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+    validate(target);
+    Checks.notNull(expected, "expected");
+    return routing.applyIfUnchanged(expected, target, purpose);
   }
 
   /** One DescribeListeners (or DescribeRules): the weights the write would set, and what it keeps. */

@@ -9,6 +9,7 @@ import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -85,8 +86,11 @@ public final class AlbListenerRouter extends AlbForwardRouter {
       }
 
       @Override
-      public void write(List<Action> actions, AwsRequestOverrideConfiguration timeout) {
-        elb.modifyListener(r -> r.listenerArn(listenerArn).defaultActions(actions).overrideConfiguration(timeout));
+      public Optional<List<Action>> write(List<Action> actions, AwsRequestOverrideConfiguration timeout) {
+        List<Listener> stored = elb.modifyListener(r -> r.listenerArn(listenerArn).defaultActions(actions).overrideConfiguration(timeout))
+            .listeners();
+        return stored.stream().filter(l -> listenerArn.equals(l.listenerArn()) && l.hasDefaultActions()).findFirst()
+            .map(Listener::defaultActions);
       }
 
       @Override

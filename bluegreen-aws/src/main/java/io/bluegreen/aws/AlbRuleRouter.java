@@ -8,6 +8,7 @@ import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.RouterException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -57,8 +58,9 @@ public final class AlbRuleRouter extends AlbForwardRouter {
       }
 
       @Override
-      public void write(List<Action> actions, AwsRequestOverrideConfiguration timeout) {
-        elb.modifyRule(r -> r.ruleArn(ruleArn).actions(actions).overrideConfiguration(timeout));
+      public Optional<List<Action>> write(List<Action> actions, AwsRequestOverrideConfiguration timeout) {
+        List<Rule> stored = elb.modifyRule(r -> r.ruleArn(ruleArn).actions(actions).overrideConfiguration(timeout)).rules();
+        return stored.stream().filter(x -> ruleArn.equals(x.ruleArn()) && x.hasActions()).findFirst().map(Rule::actions);
       }
 
       @Override

@@ -1,6 +1,7 @@
 package io.bluegreen.aws.internal;
 
 import io.bluegreen.core.Checks;
+import io.bluegreen.core.DriftDetectedException;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
@@ -11,6 +12,9 @@ import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
 import io.bluegreen.core.WriteDescription;
+import io.bluegreen.core.WriteGuard;
+import io.bluegreen.core.WritePurpose;
+import io.bluegreen.core.WriteResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,9 +75,11 @@ public final class AlbRouting {
     /**
      * @param actions the full new action list
      * @param timeout per-call API timeout
+     * @return the actions the write's response says are stored (ModifyListener and ModifyRule answer
+     *     with the listener or rule), or empty if the response carries none
      * @throws RouterException translated failure
      */
-    void write(List<Action> actions, AwsRequestOverrideConfiguration timeout);
+    Optional<List<Action>> write(List<Action> actions, AwsRequestOverrideConfiguration timeout);
 
     /** @return the read operation's name, e.g. DescribeListeners */
     String readOperation();
@@ -175,7 +181,7 @@ public final class AlbRouting {
     this.minHealthyTargets = settings.minHealthyTargets;
     this.timeout = AwsRequestOverrideConfiguration.builder().apiCallTimeout(settings.callTimeout).build();
     this.capabilities = RouterCapabilities.builder().weighted(true).granularityPercent(1)
-        .maxEnvironments(Math.min(ForwardActions.MAX_TARGET_GROUPS, environments.size())).build();
+        .maxEnvironments(Math.min(ForwardActions.MAX_TARGET_GROUPS, environments.size())).writeGuard(WriteGuard.READ_THEN_WRITE).build();
   }
 
   /** @return the route id */
@@ -188,7 +194,7 @@ public final class AlbRouting {
     return environments;
   }
 
-  /** @return weighted, 1%, at most 5 target groups */
+  /** @return weighted, 1%, at most 5 target groups, writes guarded by a read of their own (ELBv2 has no conditional write) */
   public RouterCapabilities capabilities() {
     return capabilities;
   }
@@ -220,16 +226,50 @@ public final class AlbRouting {
       log.debug("{} already sends {}: nothing to write", where, target);
       return;
     }
+    write(read, forward, before, target, null);
+  }
+
+  /**
+   * The read-then-write guard (ELBv2 has no conditional write): one read, the drift check against
+   * {@code expected}, one write, and the verification from the write's response (ModifyListener and
+   * ModifyRule answer with the stored actions), with no read back: two requests for a stage or a
+   * rollback, where the engine's read, apply (read, write) and verify made four.
+   *
+   * @param expected the split the plan last wrote or found
+   * @param target the split to write; already validated
+   * @param purpose a forward stage or a rollback, for the log
+   * @return whether it wrote, and what the response says the forward action sends now
+   * @throws DriftDetectedException if the forward action sends neither {@code expected} nor {@code target}
+   */
+  public WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+    Read read = read();
+    ForwardActions.Forward forward = ForwardActions.find(read.actions(), where);
+    TrafficSplit before = ForwardActions.split(forward, environmentsByArn, environments, where);
+    if (before.equals(target)) {
+      log.debug("{} already sends {}: nothing to write", where, target);
+      return WriteResult.alreadyInPlace(Verification.verified(before));
+    }
+    if (!before.equals(expected)) {
+      log.warn("{} sends {}, not {}: another writer changed it; not writing {}", where, before, expected, target);
+      throw new DriftDetectedException(expected, before, where);
+    }
+    Optional<List<Action>> stored = write(read, forward, before, target, purpose);
+    if (stored.isEmpty()) {
+      return WriteResult.written(verify(target)); // a response without the actions: read back
+    }
+    TrafficSplit observed = ForwardActions.split(ForwardActions.find(stored.get(), where), environmentsByArn, environments, where);
+    return WriteResult.written(Verification.compare(target, observed));
+  }
+
+  private Optional<List<Action>> write(Read read, ForwardActions.Forward forward, TrafficSplit before, TrafficSplit target, WritePurpose purpose) {
     if (read.defaultRule()) {
       throw RouterException.permanentFailure(where + " is the listener's default rule, which ModifyRule cannot change: use"
           + " AlbListenerRouter with the listener ARN instead", null);
     }
     List<Action> actions = ForwardActions.rebuild(read.actions(), forward, target.orderedAs(environments), targetGroups, where);
-    log.info("{} {}: {} -> {}", store.writeOperation(), where, before.orderedAs(environments), target.orderedAs(environments));
-    call(store.writeOperation(), () -> {
-      store.write(actions, timeout);
-      return null;
-    });
+    log.info("{} {}: {} -> {}{}", store.writeOperation(), where, before.orderedAs(environments), target.orderedAs(environments),
+        purpose == WritePurpose.ROLLBACK ? " (rollback)" : "");
+    return call(store.writeOperation(), () -> store.write(actions, timeout));
   }
 
   /**
