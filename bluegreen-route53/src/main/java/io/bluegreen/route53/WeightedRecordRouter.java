@@ -1,6 +1,7 @@
 package io.bluegreen.route53;
 
 import io.bluegreen.core.Checks;
+import io.bluegreen.core.DriftDetectedException;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.PreflightException;
@@ -13,6 +14,9 @@ import io.bluegreen.core.RouterException;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
 import io.bluegreen.core.WriteDescription;
+import io.bluegreen.core.WriteGuard;
+import io.bluegreen.core.WritePurpose;
+import io.bluegreen.core.WriteResult;
 import io.bluegreen.route53.internal.ChangeBatchPlanner;
 import io.bluegreen.route53.internal.HealthCheckVerdict;
 import io.bluegreen.route53.internal.RecordReader;
@@ -188,7 +192,8 @@ public final class WeightedRecordRouter implements Router {
     this.checkTargetHealth = b.checkTargetHealth;
     this.limits = Checks.notNull(b.limits, "changeBatchLimits");
     this.routeId = b.routeId != null ? Checks.notBlank(b.routeId, "routeId") : defaultRouteId(zoneId, records);
-    this.capabilities = RouterCapabilities.builder().weighted(true).maxEnvironments(environments.size()).build();
+    this.capabilities = RouterCapabilities.builder().weighted(true).maxEnvironments(environments.size())
+        .writeGuard(WriteGuard.READ_THEN_WRITE).build();
   }
 
   private static String defaultRouteId(String zoneId, List<WeightedRecord> records) {
@@ -440,7 +445,33 @@ public final class WeightedRecordRouter implements Router {
   @Override
   public void apply(TrafficSplit target) {
     validate(target);
+    write(requireOk(read()).groups(), target, null);
+  }
+
+  /**
+   * The read-then-write guard (Route 53 has no conditional UPSERT): the record fleet is read once
+   * (the drift check against {@code expected}), the groups not at the target are written, and the
+   * answer is {@link #verify(TrafficSplit)}: GetChange of the write's changes, PENDING until they are
+   * INSYNC, then one read of the fleet. A stage thus lists the fleet twice, where the engine's read,
+   * apply (read, write) and verify listed it three times.
+   */
+  @Override
+  public WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+    validate(target);
+    Checks.notNull(expected, "expected");
     List<Observed> groups = requireOk(read()).groups();
+    TrafficSplit now = aggregate(groups);
+    if (!now.equals(expected) && !now.equals(target)) {
+      LOG.warn("{} holds {}, not {}: another writer changed it; not writing {}", routeId, now, expected, target);
+      throw new DriftDetectedException(expected, now, routeId);
+    }
+    boolean written = write(groups, target, purpose);
+    Verification verification = verify(target);
+    return written ? WriteResult.written(verification) : WriteResult.alreadyInPlace(verification);
+  }
+
+  /** @return whether a request went out; false when every group already held {@code target} */
+  private boolean write(List<Observed> groups, TrafficSplit target, WritePurpose purpose) {
     Map<Environment, Long> percentWeights = WeightMath.toRecordWeights(target, environments);
     WriteState previous = lastWrite.get();
     boolean sameTarget = previous != null && previous.split().equals(target);
@@ -463,7 +494,7 @@ public final class WeightedRecordRouter implements Router {
     if (changes.isEmpty()) {
       lastWrite.set(new WriteState(target, carried, sameTarget ? previous.batches() : 0, Set.of()));
       LOG.debug("{}: {} already in place, nothing written", routeId, target);
-      return;
+      return false;
     }
     if (rewrites > 0) {
       LOG.info("{}: the last write of {} got no answer but {} of its record groups already read as {}; writing them again,"
@@ -496,8 +527,8 @@ public final class WeightedRecordRouter implements Router {
           throw Route53Errors.wrap(route53, "ChangeResourceRecordSets on zone " + zoneId + " writing " + target + suffix, e);
         }
         stillUnanswered.removeAll(keysOf(batch));
-        LOG.info("{}: wrote {}{}: {} record changes, change {} is {}", routeId, target, suffix, batch.size(),
-            info.id(), info.statusAsString());
+        LOG.info("{}: wrote {}{}{}: {} record changes, change {} is {}", routeId, target, suffix,
+            purpose == WritePurpose.ROLLBACK ? " (rollback)" : "", batch.size(), info.id(), info.statusAsString());
         if (info.status() != ChangeStatus.INSYNC) {
           ids.add(info.id());
         }
@@ -505,6 +536,7 @@ public final class WeightedRecordRouter implements Router {
     } finally {
       lastWrite.set(new WriteState(target, List.copyOf(new LinkedHashSet<>(ids)), batches.size(), Set.copyOf(stillUnanswered)));
     }
+    return true;
   }
 
   /** The weights a write of {@code target} gives a group: the exact ones first read for that split, else percents. */
