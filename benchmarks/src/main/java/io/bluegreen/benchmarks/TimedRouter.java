@@ -6,6 +6,8 @@ import io.bluegreen.core.Router;
 import io.bluegreen.core.RouterCapabilities;
 import io.bluegreen.core.TrafficSplit;
 import io.bluegreen.core.Verification;
+import io.bluegreen.core.WritePurpose;
+import io.bluegreen.core.WriteResult;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -31,7 +33,7 @@ public final class TimedRouter implements Router {
     this.delegate = delegate;
   }
 
-  /** @param split record when an apply of this split starts (see {@link #watchedApplyStartNanos()}) */
+  /** @param split record when an apply (or applyIfUnchanged) of this split starts (see {@link #watchedApplyStartNanos()}) */
   public void watchApplyOf(TrafficSplit split) {
     this.watchFor = split;
     this.watchedApplyStartNanos = 0;
@@ -91,6 +93,14 @@ public final class TimedRouter implements Router {
       delegate.apply(target);
       return null;
     });
+  }
+
+  @Override
+  public WriteResult applyIfUnchanged(TrafficSplit expected, TrafficSplit target, WritePurpose purpose) {
+    if (target.equals(watchFor) && watchedApplyStartNanos == 0) {
+      watchedApplyStartNanos = System.nanoTime();
+    }
+    return timed(() -> delegate.applyIfUnchanged(expected, target, purpose));
   }
 
   @Override
