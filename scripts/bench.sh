@@ -19,6 +19,8 @@ case "$which" in
     ;;
   *) echo "usage: $0 engine|fleet|awscli [args]" >&2; exit 2 ;;
 esac
-mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+# the benchmarks module writes its runtime classpath to target/classpath.txt at package (benchmarks/pom.xml);
+# offline first (everything is in ~/.m2 once the test command has run), online only if that fails
+build=(-B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
+mvn -o "${build[@]}" 2>/dev/null || mvn "${build[@]}"
 "${JAVA:-java}" -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$main" "$@"
