@@ -96,6 +96,19 @@ class PreviewCanaryTest {
   }
 
   @Test
+  void aTokenInThePreviewGatesOwnPathLeaksNothing() {
+    String pathToken = canaries.plant("query token in the preview gate's path");
+    PreviewHttpGate gate = PreviewHttpGate.path("/health?key=" + pathToken);
+    PlanFixture f = new PlanFixture();
+    SwitchResult result = f.plan().schedule(StageSchedule.allAtOnce(Duration.ofMinutes(1))).preview(preview()).previewGate(gate).build()
+        .execute();
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.COMPLETED);
+
+    assertThat(gate.name()).isEqualTo("preview GET /health?key=<redacted>");
+    assertEverythingClean("a token in the gate's path", gate, result, f.events.events());
+  }
+
+  @Test
   void aPreviewRouteWhoseOpenFailsEchoingTheHeaderLeaksNothing() {
     PlanFixture f = new PlanFixture();
     InMemoryPreviewRoute preview = preview()

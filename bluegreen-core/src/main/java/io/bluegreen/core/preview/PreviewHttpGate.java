@@ -5,6 +5,7 @@ import io.bluegreen.core.GateContext;
 import io.bluegreen.core.GateResult;
 import io.bluegreen.core.HealthGate;
 import io.bluegreen.core.InvalidConfigurationException;
+import io.bluegreen.core.Redaction;
 import io.bluegreen.core.gate.HttpHealthGate;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ public final class PreviewHttpGate implements HealthGate {
   private PreviewHttpGate(Builder b) {
     this.path = b.path;
     this.url = b.url;
-    this.name = b.name != null ? b.name : "preview GET " + path;
+    this.name = b.name != null ? b.name : "preview GET " + Redaction.uri(path);
     this.settings = b.settings;
   }
 
@@ -81,7 +82,7 @@ public final class PreviewHttpGate implements HealthGate {
     URI base = url != null ? url : endpoint.url().orElse(null);
     if (base == null) {
       throw new InvalidConfigurationException(endpoint + " has no URL to send requests to: give the gate one with"
-          + " PreviewHttpGate.builder(\"" + path + "\").url(URI.create(\"https://...\"))");
+          + " PreviewHttpGate.builder(\"" + Redaction.uri(path) + "\").url(URI.create(\"https://...\"))");
     }
     URI target = base.resolve(path);
     HttpHealthGate.Builder b = HttpHealthGate.builder(target).name(name);
@@ -134,7 +135,7 @@ public final class PreviewHttpGate implements HealthGate {
       return this;
     }
 
-    /** @param name the gate's name in events (default "preview GET " + path) @return this */
+    /** @param name the gate's name in events (default "preview GET " + the path, its query values redacted) @return this */
     public Builder name(String name) {
       this.name = Checks.notBlank(name, "name");
       return this;
