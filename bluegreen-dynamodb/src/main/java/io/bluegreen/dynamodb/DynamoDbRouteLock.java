@@ -260,7 +260,7 @@ public final class DynamoDbRouteLock implements RouteLock {
    * fencing counter. For dashboards and "who holds my route?" questions; it takes nothing.
    *
    * <pre>{@code
-   * lock.read("aws/alb/arn:...").ifPresent(r -> System.out.println(r));
+   * lock.read("aws/alb/arn:...").ifPresent(r -> log.info("route lock: {}", r));
    * // LockRecord[aws/alb/arn:..., version 12, held by release-pipeline#812@runner-7 since ... until ...]
    * }</pre>
    *

@@ -98,6 +98,8 @@ public final class AuditLog {
         throw new IllegalStateException("the marker request " + marker + " did not reach the audit log " + file + " within 15 s");
       }
       try {
+        // a wall-clock wait, bounded (15 s): the real kube-apiserver flushes its audit log file on its own
+        // schedule, which no injected clock can move; the marker request says when it has caught up
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

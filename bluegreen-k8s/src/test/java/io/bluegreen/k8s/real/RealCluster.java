@@ -210,6 +210,11 @@ public final class RealCluster {
     return Boolean.TRUE.equals(admin.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed());
   }
 
+  /**
+   * A wall-clock wait, for polls bounded by their caller (RBAC's authorizer cache, 10 s): the real
+   * kube-apiserver applies new bindings on its own schedule, which no injected clock can move. Plans
+   * under test never sleep here; they run on a VirtualClock.
+   */
   static void pause(long millis) {
     try {
       Thread.sleep(millis);
