@@ -159,7 +159,11 @@ public final class SwitchResult {
     return writes;
   }
 
-  /** @return how many times the plan called the router to write, refused and retried attempts included */
+  /**
+   * @return how many times the plan called the router to write, refused and retried attempts included;
+   *     not counted: a guarded write ({@link Router#applyIfUnchanged}) whose guard found the route
+   *     changed by another writer (that is drift, not a write) or the target already in place
+   */
   public int writeAttempts() {
     return writeAttempts;
   }
