@@ -279,7 +279,21 @@ public final class SwitchPlan {
   }
 
   /**
-   * Starts the plan on {@code executor}.
+   * Starts the plan on {@code executor}. A plan holds the thread it runs on for its whole run,
+   * bakes and backoffs included, so an executor runs as many plans at once as it has threads. To
+   * run many plans at once on JDK 21 or later, give each plan a virtual thread (nothing in the
+   * engine pins its carrier while it sleeps or waits for an approval):
+   *
+   * <pre>{@code
+   * ExecutorService perPlan = Executors.newVirtualThreadPerTaskExecutor();   // JDK 21+
+   * List<SwitchExecution> running = plans.stream().map(p -> p.start(perPlan)).toList();
+   * for (SwitchExecution e : running) {
+   *   log.info("{}", e.await().summary());
+   * }
+   * }</pre>
+   *
+   * On JDK 17, a fixed pool of {@code n} threads runs {@code n} plans at a time and queues the rest
+   * (docs/PERFORMANCE.md, "A fleet through one executor").
    *
    * @param executor runs the plan
    * @return a handle to approve, abort or wait
