@@ -2,7 +2,9 @@
 # Runs a benchmark harness and prints its figures (nothing here is a pass/fail test).
 #   ./scripts/bench.sh engine [--latency-ms 50 --runs 20 --stages 10]
 #   ./scripts/bench.sh fleet  [--plans 1000 --threads 64 --latency-ms 20]
-#   ./scripts/bench.sh awscli [--runs 5]     # needs Python 3: installs moto + awscli into .venv, starts moto
+#   ./scripts/bench.sh awscli [--only a|b] [--runs 5]   # needs Python 3: installs moto + awscli into .venv, starts ONE moto
+#       (a) library in this JVM vs a loop of `aws elbv2 modify-listener`; (b) a whole `java` process per
+#       switch vs that loop and vs a loop making the library's calls; default: both, on the same moto
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-engine}"
@@ -14,8 +16,9 @@ case "$which" in
     main=io.bluegreen.benchmarks.AwsCliComparison
     . scripts/lib/moto.sh
     ensure_venv "awscli==1.46.3"
+    export MOTO_RECORDER_FILEPATH="$PWD/target/moto-recording.jsonl"  # the harness counts requests with moto's recorder
     start_moto
-    export BLUEGREEN_AWS_CLI="$VENV/bin/aws"
+    export BLUEGREEN_AWS_CLI="$VENV/bin/aws" BLUEGREEN_MOTO_VERSION="$MOTO_VERSION"
     ;;
   *) echo "usage: $0 engine|fleet|awscli [args]" >&2; exit 2 ;;
 esac
