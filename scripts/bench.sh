@@ -5,6 +5,7 @@
 #   ./scripts/bench.sh awscli [--only a|b] [--runs 5]   # needs Python 3: installs moto + awscli into .venv, starts ONE moto
 #       (a) library in this JVM vs a loop of `aws elbv2 modify-listener`; (b) a whole `java` process per
 #       switch vs that loop and vs a loop making the library's calls; default: both, on the same moto
+#   ./scripts/bench.sh rollback [--backend all|memory|k8s-mock|alb-moto --runs 20 --warmup 20]  # all, alb-moto: starts moto
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-engine}"
@@ -20,7 +21,14 @@ case "$which" in
     start_moto
     export BLUEGREEN_AWS_CLI="$VENV/bin/aws" BLUEGREEN_MOTO_VERSION="$MOTO_VERSION"
     ;;
-  *) echo "usage: $0 engine|fleet|awscli [args]" >&2; exit 2 ;;
+  rollback)
+    main=io.bluegreen.benchmarks.RollbackBenchmark
+    case " $* " in
+      *" --backend memory "*|*" --backend k8s-mock "*|*" --help "*) ;;
+      *) . scripts/lib/moto.sh; ensure_venv; start_moto ;;
+    esac
+    ;;
+  *) echo "usage: $0 engine|fleet|rollback|awscli [args]" >&2; exit 2 ;;
 esac
 # the benchmarks module writes its runtime classpath to target/classpath.txt at package (benchmarks/pom.xml);
 # offline first (everything is in ~/.m2 once the test command has run), online only if that fails
