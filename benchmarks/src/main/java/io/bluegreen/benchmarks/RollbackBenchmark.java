@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * The time is taken from {@code System.nanoTime()} in the gate just before it returns UNHEALTHY to
  * {@code System.nanoTime()} in the plan's listener on {@link SwitchEvent.RollbackCompleted} (emitted
- * once the rollback is verified); the requests are counted over the same window.
+ * once the rollback is verified); the requests are counted over the same window, and so is the time
+ * spent inside the router's calls (a {@link TimedRouter} around every router), so that the window
+ * minus that time is the engine's own part.
  *
  * <pre>{@code
  * ./scripts/bench.sh rollback                          # every backend, one JVM (starts moto)
@@ -87,8 +89,8 @@ public final class RollbackBenchmark {
 
   /** Figures of one backend. */
   public record Figures(String backend, int runs, String roundTrip, double roundTripMedianMillis, double roundTripP90Millis,
-      double medianMillis, double p90Millis, double maxMillis, int roundTripsAtLeast, long requestsMin, long requestsMax,
-      List<String> rollbackRequests, List<Outcome> outcomes) {
+      double medianMillis, double p90Millis, double maxMillis, double outsideRouterMedianMillis, double outsideRouterP90Millis,
+      int roundTripsAtLeast, long requestsMin, long requestsMax, List<String> rollbackRequests, List<Outcome> outcomes) {
 
     /** @return median UNHEALTHY → verified over the median round trip */
     public double ratio() {
@@ -182,17 +184,19 @@ public final class RollbackBenchmark {
 
   /** Prints the figures as a table, then the requests of one rollback per backend. */
   static void print(List<Figures> all) {
-    System.out.printf(Locale.ROOT, "%-34s %-24s %9s %9s | %9s %9s %9s | %6s %-24s %s%n", "backend", "one round trip", "median",
-        "p90", "median", "p90", "max", "ratio", "excess", "requests");
+    System.out.printf(Locale.ROOT, "%-34s %-24s %9s %9s | %9s %9s %9s | %6s %-24s %8s | %s%n", "backend", "one round trip", "median",
+        "p90", "median", "p90", "max", "ratio", "excess", "requests", "outside router calls median/p90");
     for (Figures f : all) {
       String requests = f.requestsMin() == f.requestsMax() ? Long.toString(f.requestsMin()) : f.requestsMin() + "-" + f.requestsMax();
-      System.out.printf(Locale.ROOT, "%-34s %-24s %7.2fms %7.2fms | %7.2fms %7.2fms %7.2fms | %5.2fx %+7.2fms over %d RT%s %s%n",
+      System.out.printf(Locale.ROOT, "%-34s %-24s %7.2fms %7.2fms | %7.2fms %7.2fms %7.2fms | %5.2fx %+7.2fms over %d RT%s %8s | %.3fms / %.3fms%n",
           f.backend(), f.roundTrip(), f.roundTripMedianMillis(), f.roundTripP90Millis(), f.medianMillis(), f.p90Millis(),
-          f.maxMillis(), f.ratio(), f.excessMillis(), f.roundTripsAtLeast(), f.roundTripsAtLeast() == 1 ? " " : "s", requests);
+          f.maxMillis(), f.ratio(), f.excessMillis(), f.roundTripsAtLeast(), f.roundTripsAtLeast() == 1 ? " " : "s", requests,
+          f.outsideRouterMedianMillis(), f.outsideRouterP90Millis());
     }
-    System.out.println("(UNHEALTHY → rollback verified: from the gate returning UNHEALTHY to the RollbackCompleted event;"
+    System.out.println("(UNHEALTHY -> rollback verified: from the gate returning UNHEALTHY to the RollbackCompleted event;"
         + " ratio: its median / the round trip's median; excess: its median minus the round trips the rollback needs at the least"
-        + " (ALB: 2, DescribeListeners for the drift check, then ModifyListener); requests: backend requests in that window)");
+        + " (ALB: 2, DescribeListeners for the drift check, then ModifyListener); requests: backend requests in that window;"
+        + " outside router calls: the window minus the time spent inside the router's calls, i.e. the engine's own time)");
     for (Figures f : all) {
       System.out.printf(Locale.ROOT, "%s: one rollback's requests %s; outcomes %s%n", f.backend(), f.rollbackRequests(),
           f.outcomes().stream().distinct().toList());
@@ -212,7 +216,8 @@ public final class RollbackBenchmark {
    */
   public static Figures measure(Scene scene, int runs, int warmup, int failStage) {
     try (scene) {
-      Router router = scene.router();
+      // the time spent inside the router's calls in the window is the backend's (and its client's); the rest is the engine's
+      TimedRouter router = new TimedRouter(scene.router());
       boolean weighted = router.capabilities().isWeighted();
       int[] weights = weighted ? new int[] {10, 50, 100} : new int[] {100};
       int failing = Math.min(failStage, weights.length);
@@ -224,6 +229,7 @@ public final class RollbackBenchmark {
       StageSchedule stages = schedule.build();
       List<Double> roundTrips = new ArrayList<>();
       List<Double> toVerified = new ArrayList<>();
+      List<Double> outsideRouter = new ArrayList<>();
       List<Outcome> outcomes = new ArrayList<>();
       long requestsMin = Long.MAX_VALUE;
       long requestsMax = 0;
@@ -241,10 +247,13 @@ public final class RollbackBenchmark {
         AtomicLong verifiedAt = new AtomicLong();
         AtomicLong requestsAtVerdict = new AtomicLong();
         AtomicLong requestsAtVerified = new AtomicLong();
+        AtomicLong insideAtVerdict = new AtomicLong();
+        AtomicLong insideAtVerified = new AtomicLong();
         AtomicInteger checks = new AtomicInteger();
         HealthGate gate = HealthGate.of("unhealthy-in-stage-" + failing, ctx -> {
           if (ctx.stageNumber().orElse(0) == failing && checks.incrementAndGet() >= 2) {
             requestsAtVerdict.set(scene.requestCount());
+            insideAtVerdict.set(router.insideNanos());
             unhealthyAt.set(System.nanoTime());
             return GateResult.unhealthy("injected failure");
           }
@@ -256,6 +265,7 @@ public final class RollbackBenchmark {
               if (e instanceof SwitchEvent.RollbackCompleted) {
                 verifiedAt.set(System.nanoTime());
                 requestsAtVerified.set(scene.requestCount());
+                insideAtVerified.set(router.insideNanos());
               }
             })
             .lock(new InProcessRouteLock()).defaultLogging(false).build();
@@ -265,6 +275,7 @@ public final class RollbackBenchmark {
         }
         if (measured) {
           toVerified.add((verifiedAt.get() - unhealthyAt.get()) / 1e6);
+          outsideRouter.add((verifiedAt.get() - unhealthyAt.get() - (insideAtVerified.get() - insideAtVerdict.get())) / 1e6);
           outcomes.add(r.outcome());
           long n = requestsAtVerified.get() - requestsAtVerdict.get();
           requestsMin = Math.min(requestsMin, n);
@@ -274,7 +285,8 @@ public final class RollbackBenchmark {
       }
       return new Figures(scene.name(), runs, scene.roundTripName(), EngineBenchmark.percentile(roundTrips, 50),
           EngineBenchmark.percentile(roundTrips, 90), EngineBenchmark.percentile(toVerified, 50), EngineBenchmark.percentile(toVerified, 90),
-          EngineBenchmark.percentile(toVerified, 100), scene.roundTripsAtLeast(), requestsMin, requestsMax, rollbackRequests,
+          EngineBenchmark.percentile(toVerified, 100), EngineBenchmark.percentile(outsideRouter, 50),
+          EngineBenchmark.percentile(outsideRouter, 90), scene.roundTripsAtLeast(), requestsMin, requestsMax, rollbackRequests,
           List.copyOf(outcomes));
     }
   }
