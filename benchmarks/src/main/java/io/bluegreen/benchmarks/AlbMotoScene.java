@@ -41,6 +41,8 @@ final class AlbMotoScene implements RollbackBenchmark.Scene {
   private final ElasticLoadBalancingV2Client elb;
   private final String loadBalancerArn;
   private final String listenerArn;
+  private final String twinListenerArn;
+  private final Action forward;
   private final Router router;
 
   private AlbMotoScene(URI endpoint) {
@@ -69,10 +71,12 @@ final class AlbMotoScene implements RollbackBenchmark.Scene {
         .loadBalancers().get(0).loadBalancerArn();
     String blue = targetGroup(id + "-blue", vpc);
     String green = targetGroup(id + "-green", vpc);
-    Action forward = Action.builder().type(ActionTypeEnum.FORWARD).order(1).forwardConfig(f -> f.targetGroups(
+    forward = Action.builder().type(ActionTypeEnum.FORWARD).order(1).forwardConfig(f -> f.targetGroups(
         TargetGroupTuple.builder().targetGroupArn(blue).weight(100).build(),
         TargetGroupTuple.builder().targetGroupArn(green).weight(0).build())).build();
     listenerArn = elb.createListener(r -> r.loadBalancerArn(loadBalancerArn).protocol(ProtocolEnum.HTTP).port(80).defaultActions(forward))
+        .listeners().get(0).listenerArn();
+    twinListenerArn = elb.createListener(r -> r.loadBalancerArn(loadBalancerArn).protocol(ProtocolEnum.HTTP).port(81).defaultActions(forward))
         .listeners().get(0).listenerArn();
     router = AlbListenerRouter.builder(elb).listenerArn(listenerArn)
         .environment(RollbackBenchmark.BLUE, blue).environment(RollbackBenchmark.GREEN, green).build();
@@ -109,6 +113,17 @@ final class AlbMotoScene implements RollbackBenchmark.Scene {
   @Override
   public void roundTrip() {
     elb.describeListeners(r -> r.listenerArns(listenerArn));
+  }
+
+  @Override
+  public String writeName() {
+    return "ModifyListener (a twin)";
+  }
+
+  /** A ModifyListener like the rollback's (the same forward action), on a second listener of the load balancer. */
+  @Override
+  public void writeRoundTrip() {
+    elb.modifyListener(r -> r.listenerArn(twinListenerArn).defaultActions(forward));
   }
 
   @Override

@@ -5,12 +5,14 @@ import io.bluegreen.core.Router;
 import io.bluegreen.k8s.HttpRouteRouter;
 import io.bluegreen.k8s.IngressBackendRouter;
 import io.bluegreen.k8s.ServiceSelectorRouter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -29,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -85,7 +88,8 @@ final class K8sMockScenes implements AutoCloseable {
     Router router = ServiceSelectorRouter.builder(client).namespace(NS).service("app-service")
         .environments(RollbackBenchmark.BLUE, RollbackBenchmark.GREEN).build();
     return scene("k8s-mock ServiceSelectorRouter", router, "GET Service",
-        () -> client.services().inNamespace(NS).withName("app-service").get());
+        () -> client.services().inNamespace(NS).withName("app-service").get(),
+        "PUT Service", client.services().inNamespace(NS).resource(service("app-service-twin", "blue")).create());
   }
 
   /** @return IngressBackendRouter on Ingress app (/ to app-blue); a round trip is a GET of it */
@@ -94,10 +98,12 @@ final class K8sMockScenes implements AutoCloseable {
         .endMetadata().withNewSpec().withIngressClassName("nginx").addNewRule().withHost("shop.example.com").withNewHttp()
         .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName("app-blue")
         .withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build()).create();
+    Ingress twin = client.network().v1().ingresses().inNamespace(NS).withName("app").get();
+    twin = client.resource(new IngressBuilder(twin).editMetadata().withName("app-twin").withResourceVersion(null).endMetadata().build()).create();
     Router router = IngressBackendRouter.builder(client).namespace(NS).ingress("app")
         .service(RollbackBenchmark.BLUE, "app-blue").service(RollbackBenchmark.GREEN, "app-green").build();
     return scene("k8s-mock IngressBackendRouter", router, "GET Ingress",
-        () -> client.network().v1().ingresses().inNamespace(NS).withName("app").get());
+        () -> client.network().v1().ingresses().inNamespace(NS).withName("app").get(), "PUT Ingress", twin);
   }
 
   /** @return HttpRouteRouter on HTTPRoute app (app-blue 100, app-green 0); a round trip is a GET of it */
@@ -106,14 +112,36 @@ final class K8sMockScenes implements AutoCloseable {
         .endMetadata().withNewSpec().addNewParentRef().withName("shop-gateway").endParentRef().addNewRule().withName("app")
         .addNewBackendRef().withName("app-blue").withPort(80).withWeight(100).endBackendRef()
         .addNewBackendRef().withName("app-green").withPort(80).withWeight(0).endBackendRef().endRule().endSpec().build()).create();
+    HTTPRoute twin = client.resources(HTTPRoute.class).inNamespace(NS).withName("app").get();
+    twin = client.resource(new HTTPRouteBuilder(twin).editMetadata().withName("app-twin").withResourceVersion(null).endMetadata().build()).create();
     Router router = HttpRouteRouter.builder(client).namespace(NS).httpRoute("app")
         .service(RollbackBenchmark.BLUE, "app-blue").service(RollbackBenchmark.GREEN, "app-green").build();
     return scene("k8s-mock HttpRouteRouter", router, "GET HTTPRoute",
-        () -> client.resources(HTTPRoute.class).inNamespace(NS).withName("app").get());
+        () -> client.resources(HTTPRoute.class).inNamespace(NS).withName("app").get(), "PUT HTTPRoute", twin);
   }
 
-  private RollbackBenchmark.Scene scene(String name, Router router, String roundTripName, Runnable roundTrip) {
+  /**
+   * @param twin an object of the kind the router writes, which no plan uses: {@link RollbackBenchmark.Scene#writeRoundTrip()}
+   *     updates it with a PUT carrying its last resourceVersion, as the router's conditional write does, flipping a label
+   */
+  private <T extends HasMetadata> RollbackBenchmark.Scene scene(String name, Router router, String roundTripName, Runnable roundTrip,
+      String writeName, T twin) {
+    AtomicReference<T> last = new AtomicReference<>(twin);
     return new RollbackBenchmark.Scene() {
+      @Override
+      public String writeName() {
+        return writeName + " (a twin)";
+      }
+
+      @Override
+      public void writeRoundTrip() {
+        T object = last.get();
+        Map<String, String> labels = new HashMap<>(object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels());
+        labels.put("bench", "1".equals(labels.get("bench")) ? "0" : "1");
+        object.getMetadata().setLabels(labels);
+        last.set(client.resource(object).update());
+      }
+
       @Override
       public String name() {
         return name;

@@ -74,6 +74,15 @@ public final class RollbackBenchmark {
     /** Makes one round trip of the backend, as the router's own client does. */
     void roundTrip();
 
+    /** @return what one write round trip is, e.g. "PUT Service (a twin)", or null when the scene times none */
+    default String writeName() {
+      return null;
+    }
+
+    /** Makes one write of the backend like the rollback's, to an object the plan does not use. */
+    default void writeRoundTrip() {
+    }
+
     /** @return backend requests so far */
     long requestCount();
 
@@ -89,6 +98,7 @@ public final class RollbackBenchmark {
 
   /** Figures of one backend. */
   public record Figures(String backend, int runs, String roundTrip, double roundTripMedianMillis, double roundTripP90Millis,
+      String write, double writeMedianMillis, double writeP90Millis,
       double medianMillis, double p90Millis, double maxMillis, double outsideRouterMedianMillis, double outsideRouterP90Millis,
       int roundTripsAtLeast, long requestsMin, long requestsMax, List<String> rollbackRequests, List<Outcome> outcomes) {
 
@@ -100,6 +110,14 @@ public final class RollbackBenchmark {
     /** @return median UNHEALTHY → verified minus the round trips it needs at the least, ms */
     public double excessMillis() {
       return medianMillis - roundTripsAtLeast * roundTripMedianMillis;
+    }
+
+    /**
+     * @return median UNHEALTHY → verified minus what its requests cost on their own: the reads before the
+     *     write (round trips) and one write (its own median), ms; NaN when no write was timed
+     */
+    public double excessOverItsRequestsMillis() {
+      return medianMillis - (roundTripsAtLeast - 1) * roundTripMedianMillis - writeMedianMillis;
     }
   }
 
@@ -184,19 +202,23 @@ public final class RollbackBenchmark {
 
   /** Prints the figures as a table, then the requests of one rollback per backend. */
   static void print(List<Figures> all) {
-    System.out.printf(Locale.ROOT, "%-34s %-24s %9s %9s | %9s %9s %9s | %6s %-24s %8s | %s%n", "backend", "one round trip", "median",
-        "p90", "median", "p90", "max", "ratio", "excess", "requests", "outside router calls median/p90");
+    System.out.printf(Locale.ROOT, "%-34s %-20s %9s %9s | %9s %9s %9s | %6s %-24s %8s | %-18s %s%n", "backend", "one round trip",
+        "median", "p90", "median", "p90", "max", "ratio", "excess", "requests", "outside router", "one write median/p90, excess over its requests");
     for (Figures f : all) {
       String requests = f.requestsMin() == f.requestsMax() ? Long.toString(f.requestsMin()) : f.requestsMin() + "-" + f.requestsMax();
-      System.out.printf(Locale.ROOT, "%-34s %-24s %7.2fms %7.2fms | %7.2fms %7.2fms %7.2fms | %5.2fx %+7.2fms over %d RT%s %8s | %.3fms / %.3fms%n",
+      String write = f.write() == null ? "-" : String.format(Locale.ROOT, "%s %.2fms / %.2fms, %+.2fms", f.write(), f.writeMedianMillis(),
+          f.writeP90Millis(), f.excessOverItsRequestsMillis());
+      System.out.printf(Locale.ROOT, "%-34s %-20s %7.2fms %7.2fms | %7.2fms %7.2fms %7.2fms | %5.2fx %+7.2fms over %d RT%s %8s | %.3f/%.3fms %s%n",
           f.backend(), f.roundTrip(), f.roundTripMedianMillis(), f.roundTripP90Millis(), f.medianMillis(), f.p90Millis(),
           f.maxMillis(), f.ratio(), f.excessMillis(), f.roundTripsAtLeast(), f.roundTripsAtLeast() == 1 ? " " : "s", requests,
-          f.outsideRouterMedianMillis(), f.outsideRouterP90Millis());
+          f.outsideRouterMedianMillis(), f.outsideRouterP90Millis(), write);
     }
     System.out.println("(UNHEALTHY -> rollback verified: from the gate returning UNHEALTHY to the RollbackCompleted event;"
         + " ratio: its median / the round trip's median; excess: its median minus the round trips the rollback needs at the least"
         + " (ALB: 2, DescribeListeners for the drift check, then ModifyListener); requests: backend requests in that window;"
-        + " outside router calls: the window minus the time spent inside the router's calls, i.e. the engine's own time)");
+        + " outside router calls: the window minus the time spent inside the router's calls, i.e. the engine's own time;"
+        + " one write: a write like the rollback's to a twin object no plan uses, timed next to the round trips, and the median minus"
+        + " the reads before the write and that write)");
     for (Figures f : all) {
       System.out.printf(Locale.ROOT, "%s: one rollback's requests %s; outcomes %s%n", f.backend(), f.rollbackRequests(),
           f.outcomes().stream().distinct().toList());
@@ -228,6 +250,7 @@ public final class RollbackBenchmark {
       }
       StageSchedule stages = schedule.build();
       List<Double> roundTrips = new ArrayList<>();
+      List<Double> writes = new ArrayList<>();
       List<Double> toVerified = new ArrayList<>();
       List<Double> outsideRouter = new ArrayList<>();
       List<Outcome> outcomes = new ArrayList<>();
@@ -241,6 +264,13 @@ public final class RollbackBenchmark {
           scene.roundTrip();
           if (measured) {
             roundTrips.add((System.nanoTime() - t0) / 1e6);
+          }
+          if (scene.writeName() != null) {
+            long w0 = System.nanoTime();
+            scene.writeRoundTrip();
+            if (measured) {
+              writes.add((System.nanoTime() - w0) / 1e6);
+            }
           }
         }
         AtomicLong unhealthyAt = new AtomicLong();
@@ -284,7 +314,8 @@ public final class RollbackBenchmark {
         }
       }
       return new Figures(scene.name(), runs, scene.roundTripName(), EngineBenchmark.percentile(roundTrips, 50),
-          EngineBenchmark.percentile(roundTrips, 90), EngineBenchmark.percentile(toVerified, 50), EngineBenchmark.percentile(toVerified, 90),
+          EngineBenchmark.percentile(roundTrips, 90), scene.writeName(), writes.isEmpty() ? Double.NaN : EngineBenchmark.percentile(writes, 50),
+          writes.isEmpty() ? Double.NaN : EngineBenchmark.percentile(writes, 90), EngineBenchmark.percentile(toVerified, 50), EngineBenchmark.percentile(toVerified, 90),
           EngineBenchmark.percentile(toVerified, 100), EngineBenchmark.percentile(outsideRouter, 50),
           EngineBenchmark.percentile(outsideRouter, 90), scene.roundTripsAtLeast(), requestsMin, requestsMax, rollbackRequests,
           List.copyOf(outcomes));
