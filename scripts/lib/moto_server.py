@@ -17,9 +17,9 @@ makes all or none of the changes":
 https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html), and a
 CREATE of a record that exists. WeightedRecordRouter's conditionalWrites(true) relies on exactly
 that. This wrapper checks every batch that way against the zone as the batch's earlier changes leave
-it, under one lock, refusing it whole with Route 53's InvalidChangeBatch messages; then applies
-DELETEs by name, type and SetIdentifier, and CREATEs and UPSERTs through moto as UPSERTs (what they
-are once checked). Everything else about Route 53 stays moto's.
+it, under one lock, refusing it whole with Route 53's InvalidChangeBatch messages; then leaves the
+zone as the batch's changes leave it: DELETEs by name, type and SetIdentifier, CREATEs and UPSERTs
+through moto as UPSERTs (what they are once checked). Everything else about Route 53 stays moto's.
 Usage: python moto_server.py -H 127.0.0.1 -p PORT (moto_server's arguments).
 """
 import functools
@@ -107,16 +107,24 @@ def _checked_batches(change_resource_record_sets):
                     current[key] = record
                 elif action == "UPSERT":
                     current[key] = record
-            # checked: apply in order; moto's own checks (names, zone) still run on CREATE/UPSERT
-            for change in change_list:
-                if change.get("Action") == "DELETE":
-                    key = _key(_record(change["ResourceRecordSet"]))
-                    zone.rrsets = [r for r in zone.rrsets if _key(r) != key]
-                else:
-                    change = dict(change)
-                    if change.get("Action") == "CREATE":
-                        change["Action"] = "UPSERT"
-                    change_resource_record_sets(self, zoneid, [change])
+            # checked: the zone becomes `current` (records the batch did not touch stay where they are); every
+            # change still goes through moto's own checks (names, zone) and journal, as an UPSERT when it is
+            # not a DELETE
+            touched = {_key(_record(c["ResourceRecordSet"])) for c in change_list}
+            kept = [r for r in zone.rrsets if _key(r) not in touched]
+            final = [c for c in change_list if c.get("Action") != "DELETE"
+                     and current.get(_key(_record(c["ResourceRecordSet"]))) is not None]
+            before = zone.rrsets
+            zone.rrsets = kept
+            last = {}
+            for c in final:
+                last[_key(_record(c["ResourceRecordSet"]))] = dict(c, Action="UPSERT")
+            try:
+                change_resource_record_sets(self, zoneid, list(last.values()))
+            except Exception:
+                zone.rrsets = before  # all or nothing
+                raise
+            zone.rr_changes.extend(c for c in change_list if c.get("Action") == "DELETE")
     return wrapper
 
 

@@ -12,6 +12,7 @@ import io.bluegreen.core.WriteGuard;
 import io.bluegreen.core.event.SwitchEvent;
 import io.bluegreen.core.lock.InProcessRouteLock;
 import io.bluegreen.route53.support.MotoRoute53;
+import io.bluegreen.route53.support.PendingChanges;
 import io.bluegreen.route53.support.RequestCounter;
 import io.bluegreen.route53.support.Route53Clients;
 import io.bluegreen.testkit.ScriptedGate;
@@ -26,16 +27,21 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
- * Issue 15 on moto, counted request by request for fleets of 10, 250 and 2,000 record groups: the
- * router guards its own writes (READ_THEN_WRITE), so a stage and a rollback each list the record
- * fleet twice (the drift read before the write, one read once the change is INSYNC) where the
- * engine's read, apply and verify listed it three times, plus the ChangeResourceRecordSets requests
- * Route 53's limits need and one GetChange per request not answered INSYNC. Prints the counts.
+ * Issue 15 on moto, counted request by request for fleets of 10, 250 and 2,000 record groups. By
+ * default the router guards its own writes (READ_THEN_WRITE), so a stage and a rollback each list
+ * the record fleet twice (the drift read before the write, one read once the change is INSYNC) where
+ * the engine's read, apply and verify listed it three times, plus the ChangeResourceRecordSets
+ * requests Route 53's limits need and one GetChange per request not answered INSYNC. With
+ * conditionalWrites(true) (CONDITIONAL) the write goes first: a stage and a rollback are the
+ * ChangeResourceRecordSets requests alone when Route 53 answers INSYNC (moto always does), and the
+ * requests, GetChange while PENDING and one read of the fleet when it answers PENDING (as Route 53
+ * does: {@link PendingChanges}). Prints the counts.
  */
 class Route53GuardedWriteRequestsTest {
 
@@ -45,6 +51,7 @@ class Route53GuardedWriteRequestsTest {
   private Route53Client admin;
   private RequestCounter counter;
   private Route53Client client;
+  private MotoRoute53 fleetZone;
 
   @BeforeEach
   void clients() {
@@ -65,6 +72,10 @@ class Route53GuardedWriteRequestsTest {
   }
 
   private WeightedRecordRouter fleet(int groups) {
+    return fleet(groups, false);
+  }
+
+  private WeightedRecordRouter fleet(int groups, boolean conditional) {
     MotoRoute53 zone = MotoRoute53.createZone(admin); // a zone of its own: list pages hold only this fleet
     List<ResourceRecordSet> sets = new ArrayList<>();
     List<WeightedRecord> records = new ArrayList<>();
@@ -78,7 +89,8 @@ class Route53GuardedWriteRequestsTest {
       records.add(WeightedRecord.of(name, "A", ids));
     }
     zone.create(sets);
-    return WeightedRecordRouter.builder(client).hostedZoneId(zone.zoneId()).records(records).build();
+    fleetZone = zone;
+    return WeightedRecordRouter.builder(client).hostedZoneId(zone.zoneId()).records(records).conditionalWrites(conditional).build();
   }
 
   /** Requests by operation from StageStarted to StageVerified of each stage, and from RollbackStarted to RollbackCompleted. */
@@ -139,5 +151,61 @@ class Route53GuardedWriteRequestsTest {
     System.out.printf("Route 53, %d groups, rollback: %s%n", groups, spans.rollback);
     assertThat(spans.rollback.get("ListResourceRecordSets")).isEqualTo(2 * listsPerRead);
     assertThat(spans.rollback.get("ChangeResourceRecordSets")).isEqualTo(spans.stages.get(0).get("ChangeResourceRecordSets"));
+  }
+
+  @ParameterizedTest(name = "{0} record groups, changes answered {1}")
+  @CsvSource({"10, INSYNC", "250, INSYNC", "2000, INSYNC", "10, PENDING", "250, PENDING", "2000, PENDING"})
+  void conditionalWritesGoFirst(int groups, String answered) {
+    boolean pending = answered.equals("PENDING");
+    if (pending) {
+      client.close();
+      client = Route53Clients.createWith(MotoRoute53.endpoint(), Duration.ofSeconds(60), new PendingChanges(1), counter);
+    }
+    WeightedRecordRouter router = fleet(groups, true);
+    assertThat(router.capabilities().writeGuard()).isEqualTo(WriteGuard.CONDITIONAL);
+    long before = counter.count("ListResourceRecordSets");
+    assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE));
+    long listsPerRead = counter.count("ListResourceRecordSets") - before;
+    List<ResourceRecordSet> atStart = fleetZone.listAll();
+
+    Spans spans = new Spans();
+    int[] rollbackStartsAt = {-1};
+    SwitchResult r = SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
+        .schedule(StageSchedule.targetWeights(Duration.ofMinutes(5), 10, 50, 100))
+        .gate(ScriptedGate.unhealthyDuringStage(3, "green broke")).gateInterval(Duration.ofMinutes(5))
+        .lock(new InProcessRouteLock()).time(VirtualClock.create()).listener(e -> {
+          spans.on(e);
+          if (e instanceof SwitchEvent.RollbackStarted) {
+            rollbackStartsAt[0] = counter.operations().size();
+          }
+        }).build().execute();
+
+    assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(r.isTrafficNowVerified()).as(r.summary()).isTrue();
+    assertThat(spans.stages).hasSize(3);
+    long changesPerStage = spans.stages.get(0).get("ChangeResourceRecordSets");
+    assertThat(changesPerStage).as("DELETE + CREATE count like UPSERT: %d groups need %d requests", groups, (groups + 249) / 250)
+        .isEqualTo((groups + 249) / 250);
+    for (int i = 0; i < spans.stages.size(); i++) {
+      Map<String, Long> stage = spans.stages.get(i);
+      System.out.printf("Route 53 conditional writes, %d groups, changes answered %s, stage %d: %s (one read of the fleet = %d list"
+          + " requests)%n", groups, answered, i + 1, stage, listsPerRead);
+      assertThat(stage.get("ChangeResourceRecordSets")).as("stage %d", i + 1).isEqualTo(changesPerStage);
+      if (pending) {
+        assertThat(stage.get("ListResourceRecordSets")).as("stage %d: one read, once INSYNC", i + 1).isEqualTo(listsPerRead);
+        assertThat(stage.get("GetChange")).as("stage %d: GetChange while PENDING, then once INSYNC", i + 1).isGreaterThanOrEqualTo(2);
+        assertThat(stage).as("stage %d", i + 1).containsOnlyKeys("ChangeResourceRecordSets", "GetChange", "ListResourceRecordSets");
+      } else {
+        assertThat(stage).as("stage %d: answered INSYNC, the write is its own verification", i + 1)
+            .containsOnlyKeys("ChangeResourceRecordSets");
+      }
+    }
+    System.out.printf("Route 53 conditional writes, %d groups, changes answered %s, rollback: %s%n", groups, answered, spans.rollback);
+    assertThat(counter.operations().get(rollbackStartsAt[0])).as("the first request after the UNHEALTHY verdict")
+        .isEqualTo("ChangeResourceRecordSets");
+    assertThat(spans.rollback.get("ChangeResourceRecordSets")).isEqualTo(changesPerStage);
+    assertThat(spans.rollback.getOrDefault("ListResourceRecordSets", 0L)).isEqualTo(pending ? listsPerRead : 0L);
+    assertThat(fleetZone.listAll()).as("the exact records of the start: weights, values, TTLs")
+        .containsExactlyInAnyOrderElementsOf(atStart);
   }
 }

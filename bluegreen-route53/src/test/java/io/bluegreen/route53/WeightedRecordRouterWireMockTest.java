@@ -34,6 +34,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.route53.Route53Client;
+import io.bluegreen.route53.support.MotoRoute53;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeResourceRecordSetsRequest;
 
 /**
@@ -546,5 +549,200 @@ class WeightedRecordRouterWireMockTest {
         .filter(u -> u.startsWith("/2013-04-01/change/")).toList();
     assertThat(asked).containsExactlyInAnyOrder("/2013-04-01/change/C00000001", "/2013-04-01/change/C00000002",
         "/2013-04-01/change/C00000002", "/2013-04-01/change/C00000003");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // conditionalWrites(true): FakeRoute53 does not compare a DELETE with the records, so Route 53's
+  // refusal is scripted with its own error; another writer's change is made through a client of its own
+
+  private static final String DELETE_MISMATCH = "Tried to delete resource record set [name='api.example.com.', type='A',"
+      + " set-identifier='api-blue'] but the values provided do not match the current values";
+
+  private WeightedRecordRouter conditionalRouter() {
+    return WeightedRecordRouter.builder(client).hostedZoneId(FakeRoute53.ZONE_ID).record(NAME, "A", ids("api"))
+        .conditionalWrites(true).build();
+  }
+
+  /** Another writer, UPSERTing both records of api.example.com. */
+  private void otherWriter(long blueWeight, long greenWeight, long ttl) {
+    try (Route53Client other = Route53Clients.create(fake.endpoint(), null)) {
+      other.changeResourceRecordSets(r -> r.hostedZoneId(FakeRoute53.ZONE_ID).changeBatch(b -> b.changes(
+          Change.builder().action(ChangeAction.UPSERT)
+              .resourceRecordSet(MotoRoute53.aRecord(NAME, "api-blue", blueWeight, ttl, null, "192.0.2.10")).build(),
+          Change.builder().action(ChangeAction.UPSERT)
+              .resourceRecordSet(MotoRoute53.aRecord(NAME, "api-green", greenWeight, ttl, null, "192.0.2.20")).build())));
+    }
+  }
+
+  private List<String> requestLog() {
+    List<String> log = new java.util.ArrayList<>(fake.wireMock().getAllServeEvents().stream()
+        .map(e -> e.getRequest().getMethod().getName() + " " + e.getRequest().getUrl().split("\\?")[0]).toList());
+    java.util.Collections.reverse(log); // WireMock lists the newest first
+    return log;
+  }
+
+  @Test
+  void aConditionalWriteGoesOutFirstAsADeleteOfTheRecordsAsReadAndACreate() {
+    records(100, 0, 60);
+    WeightedRecordRouter router = conditionalRouter();
+    assertThat(router.capabilities().writeGuard()).isEqualTo(io.bluegreen.core.WriteGuard.CONDITIONAL);
+    assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    fake.answerGetChange("PENDING");
+    int before = fake.requests();
+
+    io.bluegreen.core.WriteResult result = router.applyIfUnchanged(TrafficSplit.allTo(BLUE, GREEN), TrafficSplit.allTo(GREEN, BLUE),
+        io.bluegreen.core.WritePurpose.ROLLBACK);
+
+    assertThat(requestLog().subList(before, fake.requests())).as("no read before the write; the write answered PENDING: GetChange")
+        .containsExactly("POST /2013-04-01/hostedzone/" + FakeRoute53.ZONE_ID + "/rrset/", "GET /2013-04-01/change/C00000001");
+    assertThat(result.written()).isTrue();
+    assertThat(result.verification().status()).isEqualTo(Verification.Status.PENDING);
+    String body = fake.changeRequestBodies().get(0);
+    assertThat(body).doesNotContain("UPSERT");
+    assertThat(body.replaceAll("\\s", "")).contains("<Action>DELETE</Action><ResourceRecordSet><Name>api.example.com.</Name><Type>A</Type>"
+        + "<SetIdentifier>api-blue</SetIdentifier><Weight>100</Weight><TTL>60</TTL>")
+        .contains("<Action>CREATE</Action><ResourceRecordSet><Name>api.example.com.</Name><Type>A</Type>"
+        + "<SetIdentifier>api-blue</SetIdentifier><Weight>0</Weight><TTL>60</TTL>");
+    assertThat(router.verify(TrafficSplit.allTo(GREEN, BLUE)).isVerified()).as("INSYNC, then one read").isTrue();
+    assertThat(fake.count("GET", RRSET)).as("the read before the write (current()) and the one after INSYNC").isEqualTo(2);
+  }
+
+  @Test
+  void aRefusedConditionalWriteIsReadOnceAndIsDriftWhenAnotherWriterMovedTheWeights() {
+    records(100, 0, 60);
+    fake.answerGetChange("INSYNC");
+    WeightedRecordRouter router = conditionalRouter();
+    SwitchResult result = plan(router, StageSchedule.targetWeights(Duration.ofMinutes(1), 10, 100), VirtualClock.create(),
+        ScriptedGate.healthy()).listener(e -> {
+          if (e instanceof SwitchEvent.StageStarted s && s.stageNumber() == 2) {
+            otherWriter(70, 30, 60); // between the plan's last read and its write
+            fake.failNext("POST", RRSET, 400, "InvalidChangeBatch", DELETE_MISMATCH, 1);
+          }
+        }).build().execute();
+
+    assertThat(result.outcome()).as(result.summary()).isEqualTo(Outcome.ABORTED);
+    SwitchEvent.DriftDetected drift = result.events(SwitchEvent.DriftDetected.class).get(0);
+    assertThat(drift.actual()).contains(TrafficSplit.of(BLUE, 70, GREEN, 30));
+    assertThat(fake.weight(NAME, "api-blue")).as("nothing written over the other writer").isEqualTo(70);
+    assertThat(fake.weight(NAME, "api-green")).isEqualTo(30);
+    List<String> log = requestLog();
+    int refused = log.lastIndexOf("POST /2013-04-01/hostedzone/" + FakeRoute53.ZONE_ID + "/rrset/");
+    assertThat(log.subList(refused + 1, log.size())).as("after the refusal: one read, no write")
+        .containsExactly("GET /2013-04-01/hostedzone/" + FakeRoute53.ZONE_ID + "/rrset");
+  }
+
+  @Test
+  void aRefusedConditionalWriteThatFindsTheTargetInPlaceWritesNothing() {
+    records(100, 0, 60);
+    WeightedRecordRouter router = conditionalRouter();
+    assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    otherWriter(0, 100, 60);
+    fake.failNext("POST", RRSET, 400, "InvalidChangeBatch", DELETE_MISMATCH, 1);
+
+    io.bluegreen.core.WriteResult result = router.applyIfUnchanged(TrafficSplit.allTo(BLUE, GREEN), TrafficSplit.allTo(GREEN, BLUE),
+        io.bluegreen.core.WritePurpose.STAGE);
+
+    assertThat(result.written()).isFalse();
+    assertThat(result.verification().isVerified()).isTrue();
+    assertThat(fake.writes()).as("the refused request, nothing after it").isEqualTo(2); // 2 = the other writer's and ours
+  }
+
+  @Test
+  void aRefusedConditionalWriteThatFindsTheWeightsAsHeldWritesAgainFromTheRecordsJustRead() {
+    records(100, 0, 60);
+    WeightedRecordRouter router = conditionalRouter();
+    assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    otherWriter(100, 0, 300); // the TTL changed, not the weights
+    fake.failNext("POST", RRSET, 400, "InvalidChangeBatch", DELETE_MISMATCH, 1);
+
+    io.bluegreen.core.WriteResult result = router.applyIfUnchanged(TrafficSplit.allTo(BLUE, GREEN), TrafficSplit.allTo(GREEN, BLUE),
+        io.bluegreen.core.WritePurpose.STAGE);
+
+    assertThat(result.written()).isTrue();
+    List<String> bodies = fake.changeRequestBodies();
+    assertThat(bodies).hasSize(3); // the other writer's, the refused one, the one from the fresh read
+    assertThat(bodies.get(2).replaceAll("\\s", "")).contains("<Action>DELETE</Action><ResourceRecordSet><Name>api.example.com.</Name>"
+        + "<Type>A</Type><SetIdentifier>api-blue</SetIdentifier><Weight>100</Weight><TTL>300</TTL>");
+    assertThat(fake.weight(NAME, "api-green")).isEqualTo(100);
+    assertThat(fake.recordXml(NAME, "api-green")).contains("<TTL>300</TTL>");
+  }
+
+  @Test
+  void anotherInvalidChangeBatchIsNotAGuardRefusal() {
+    records(100, 0, 60);
+    WeightedRecordRouter router = conditionalRouter();
+    assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    fake.failNext("POST", RRSET, 400, "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted]", 1);
+    int reads = fake.count("GET", RRSET);
+
+    assertThatThrownBy(() -> router.applyIfUnchanged(TrafficSplit.allTo(BLUE, GREEN), TrafficSplit.allTo(GREEN, BLUE),
+        io.bluegreen.core.WritePurpose.STAGE)).isInstanceOfSatisfying(RouterException.class, e -> {
+          assertThat(e.isTransient()).isFalse();
+          assertThat(e.getMessage()).contains("InvalidChangeBatch").contains("is not permitted");
+        });
+    assertThat(fake.count("GET", RRSET)).as("no re-read: not a refused DELETE").isEqualTo(reads);
+  }
+
+  @Test
+  void aRefusalAfterEarlierRequestsLandedIsDriftWithThePartlyMovedFleetReadBack() {
+    for (String g : List.of("a", "b", "c")) {
+      fake.addRecord("record-a-simple.xml", Map.of("name", g + ".example.com.", "setId", g + "-blue", "weight", "100", "ttl", "60",
+          "value1", "192.0.2.1"));
+      fake.addRecord("record-a-simple.xml", Map.of("name", g + ".example.com.", "setId", g + "-green", "weight", "0", "ttl", "60",
+          "value1", "192.0.2.2"));
+    }
+    WeightedRecordRouter router = WeightedRecordRouter.builder(client).hostedZoneId(FakeRoute53.ZONE_ID)
+        .record("a.example.com", "A", ids("a")).record("b.example.com", "A", ids("b")).record("c.example.com", "A", ids("c"))
+        .changeBatchLimits(ChangeBatchLimits.builder().maxResourceRecordElements(4).build()) // one group per request
+        .conditionalWrites(true).build();
+    assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    try (Route53Client other = Route53Clients.create(fake.endpoint(), null)) {
+      other.changeResourceRecordSets(r -> r.hostedZoneId(FakeRoute53.ZONE_ID).changeBatch(b -> b.changes(
+          Change.builder().action(ChangeAction.UPSERT)
+              .resourceRecordSet(MotoRoute53.aRecord("b.example.com.", "b-blue", 70, 60, null, "192.0.2.1")).build(),
+          Change.builder().action(ChangeAction.UPSERT)
+              .resourceRecordSet(MotoRoute53.aRecord("b.example.com.", "b-green", 30, 60, null, "192.0.2.2")).build())));
+    }
+    fake.failAfter(1, "POST", RRSET, 400, "InvalidChangeBatch", DELETE_MISMATCH.replace("api", "b"), 1);
+
+    assertThatThrownBy(() -> router.applyIfUnchanged(TrafficSplit.allTo(BLUE, GREEN), TrafficSplit.allTo(GREEN, BLUE),
+        io.bluegreen.core.WritePurpose.STAGE)).isInstanceOfSatisfying(io.bluegreen.core.DriftDetectedException.class, e ->
+            assertThat(e.actual()).contains(TrafficSplit.of(BLUE, 70, GREEN, 30)));
+    assertThat(fake.weight("a.example.com.", "a-green")).as("the first request landed").isEqualTo(100);
+    assertThat(fake.weight("b.example.com.", "b-green")).as("the other writer's weights stay").isEqualTo(30);
+    assertThat(fake.weight("c.example.com.", "c-green")).as("not written after the refusal").isZero();
+    assertThat(fake.writes()).as("the other writer's, a's, b's refused; none for c").isEqualTo(3);
+  }
+
+  @Test
+  void aConditionalWriteThatLandsButGetsNoAnswerIsWrittenAgainUnchangedWhenRetried() {
+    records(100, 0, 60);
+    assertThat(router().current()).as("warm-up: load the SDK before calls with a 400 ms timeout").isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
+        .withHeader(SlowCallFault.HEADER, com.github.tomakehurst.wiremock.client.WireMock.equalTo("1"))
+        .inScenario("late").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("spent")
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers("route53-fake").withFixedDelay(3000)));
+    try (Route53Client impatient = Route53Clients.createWith(fake.endpoint(), Duration.ofSeconds(30), firstWriteTimesOut())) {
+      WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
+          .record(NAME, "A", ids("api")).conditionalWrites(true).build();
+      TrafficSplit from = TrafficSplit.allTo(BLUE, GREEN);
+      TrafficSplit target = TrafficSplit.allTo(GREEN, BLUE);
+      assertThat(router.current()).isEqualTo(from);
+
+      assertThatThrownBy(() -> router.applyIfUnchanged(from, target, io.bluegreen.core.WritePurpose.STAGE))
+          .isInstanceOfSatisfying(RouterException.class, e -> assertThat(e.isTransient()).isTrue());
+      assertThat(fake.weight(NAME, "api-green")).as("the write landed all the same").isEqualTo(100);
+      fake.answerGetChange("INSYNC");
+
+      // the engine's retry: it reads the route, finds the target, and asks again from there
+      assertThat(router.current()).isEqualTo(target);
+      io.bluegreen.core.WriteResult retry = router.applyIfUnchanged(target, target, io.bluegreen.core.WritePurpose.STAGE);
+
+      assertThat(retry.written()).as("written again, unchanged, to get a change id to wait for").isTrue();
+      assertThat(writtenWeights()).containsExactly("0/100", "0/100");
+      assertThat(fake.changeRequestBodies().get(1)).contains("DELETE").contains("CREATE");
+      assertThat(retry.verification().isVerified()).isTrue();
+    }
   }
 }

@@ -17,11 +17,13 @@ public final class RequestCounter implements ExecutionInterceptor {
 
   private final Map<String, AtomicLong> byOperation = new ConcurrentHashMap<>();
   private final List<ChangeResourceRecordSetsRequest> writes = new CopyOnWriteArrayList<>();
+  private final List<String> operations = new CopyOnWriteArrayList<>();
 
   @Override
   public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
     String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     byOperation.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
+    operations.add(op);
     if (context.request() instanceof ChangeResourceRecordSetsRequest w) {
       writes.add(w);
     }
@@ -46,6 +48,11 @@ public final class RequestCounter implements ExecutionInterceptor {
   /** @return every ChangeResourceRecordSets request sent, in order */
   public List<ChangeResourceRecordSetsRequest> writeRequests() {
     return List.copyOf(writes);
+  }
+
+  /** @return every operation sent, in order (one per attempt) */
+  public List<String> operations() {
+    return List.copyOf(operations);
   }
 
   /** @return a copy of the counts */
