@@ -93,7 +93,11 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  *       values (say 200/55) writes those exact values back. A request that got no answer (a timeout,
  *       a lost connection) may still have been applied: when the plan retries and the records
  *       already read as the target, those groups are written once more, unchanged, so that there is
- *       a change to wait for INSYNC rather than one the router never saw.</li>
+ *       a change to wait for INSYNC rather than one the router never saw. With {@link
+ *       Builder#conditionalWrites(boolean) conditionalWrites(true)} each group is a DELETE of its
+ *       records exactly as last read or written plus a CREATE, which Route 53 refuses whole when
+ *       another writer changed them, so a stage or a rollback goes out with no read before it
+ *       ({@link WriteGuard#CONDITIONAL}; see {@link #applyIfUnchanged}).</li>
  *   <li><b>Verifies</b> ({@link #verify(TrafficSplit)}): GetChange on the ChangeInfo id of every
  *       request of the last write: PENDING until Route 53 reports INSYNC, then the records are read
  *       back and compared. It never waits itself; the plan polls it with backoff, bounded by its

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bluegreen.core.Environment;
 import io.bluegreen.core.InvalidConfigurationException;
 import io.bluegreen.core.TrafficSplit;
+import io.bluegreen.core.WriteGuard;
 import io.bluegreen.route53.support.RequestCounter;
 import io.bluegreen.route53.support.Route53Clients;
 import java.net.URI;
@@ -95,5 +96,23 @@ class WeightedRecordRouterBuilderTest {
     assertThatThrownBy(() -> WeightedRecordRouter.builder(client).healthyCheckerShare(1.0)).hasMessageContaining("out of range");
     assertThatThrownBy(() -> WeightedRecordRouter.builder(client).aliasTtl(Duration.ofSeconds(-1))).hasMessageContaining("negative");
     assertThatThrownBy(() -> ChangeBatchLimits.builder().maxResourceRecordElements(1)).hasMessageContaining("counts 2");
+  }
+
+  @Test
+  void conditionalWritesAreOptInAndRefuseLimitsThatWouldSplitAGroup() {
+    WeightedRecordRouter plain = WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids()).build();
+    assertThat(plain.conditionalWrites()).isFalse();
+    assertThat(plain.capabilities().writeGuard()).isEqualTo(WriteGuard.READ_THEN_WRITE);
+    WeightedRecordRouter conditional = WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
+        .conditionalWrites(true).build();
+    assertThat(conditional.capabilities().writeGuard()).isEqualTo(WriteGuard.CONDITIONAL);
+    // a group of two records is 4 changes (a DELETE and a CREATE each) that must go in one request
+    assertThatThrownBy(() -> WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
+        .changeBatchLimits(ChangeBatchLimits.builder().maxChanges(3).build()).conditionalWrites(true).build())
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("4 changes (a DELETE and a CREATE per record) in one request")
+        .hasMessageContaining("raise maxChanges and maxResourceRecordElements to at least 4, or use conditionalWrites(false)");
+    WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
+        .changeBatchLimits(ChangeBatchLimits.builder().maxChanges(3).build()).build(); // UPSERTs: 2 changes, fine
   }
 }

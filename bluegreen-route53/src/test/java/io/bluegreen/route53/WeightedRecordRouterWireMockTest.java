@@ -745,4 +745,22 @@ class WeightedRecordRouterWireMockTest {
       assertThat(retry.verification().isVerified()).isTrue();
     }
   }
+
+  @Test
+  void aGroupThatCannotBeWrittenConditionallyInOneRequestIsRefusedBeforeAnyWrite() {
+    records(100, 0, 60);
+    // 2 x 2 values of 10 characters, counted once for the DELETE and once for the CREATE: 40 characters > 30
+    WeightedRecordRouter router = WeightedRecordRouter.builder(client).hostedZoneId(FakeRoute53.ZONE_ID).record(NAME, "A", ids("api"))
+        .changeBatchLimits(ChangeBatchLimits.builder().maxValueCharacters(30).build()).conditionalWrites(true).build();
+
+    assertThatThrownBy(() -> router.preflight(TrafficSplit.allTo(GREEN, BLUE))).isInstanceOf(PreflightException.class)
+        .hasMessageContaining("as a conditional write (a DELETE and a CREATE per record) does not fit in one request")
+        .hasMessageContaining("conditionalWrites(false)");
+    assertThatThrownBy(() -> router.applyIfUnchanged(TrafficSplit.allTo(BLUE, GREEN), TrafficSplit.allTo(GREEN, BLUE),
+        io.bluegreen.core.WritePurpose.STAGE)).isInstanceOfSatisfying(RouterException.class, e -> {
+          assertThat(e.isTransient()).isFalse();
+          assertThat(e.getMessage()).contains("cannot be written in one request; nothing was written");
+        });
+    assertThat(fake.writes()).isZero();
+  }
 }
