@@ -4,7 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
  * moto server: the child runs {@link Route53LockedPlan}; every Route 53 request of the child and of
  * the re-run goes through a WireMock proxy in front of moto, which records it (and, for the in-flight
  * case, holds back the reply to the stage-3 {@code ChangeResourceRecordSets} after moto applied it).
+ * {@link Route53ConditionalCrashResumeTest} runs it with the router built with conditionalWrites(true).
  */
 @Evidence(backend = "moto server 5.2.5 (Route 53, DynamoDB) behind a recording WireMock proxy;"
     + " the first plan runs in a child JVM killed with SIGKILL")
@@ -63,6 +64,11 @@ class Route53CrashResumeTest extends CrashResumeContractTest {
     DynamoDbRouteLock.createTable(dynamo, table);
   }
 
+  /** @return whether every run's router is built with conditionalWrites(true) */
+  protected boolean conditionalWrites() {
+    return false;
+  }
+
   @AfterEach
   void stop() {
     proxy.stop();
@@ -74,12 +80,12 @@ class Route53CrashResumeTest extends CrashResumeContractTest {
   @Override
   protected ChildJvm startChild() {
     return ChildJvm.start("route53-crash-child", Route53LockedPlan.class, proxy.baseUrl(), moto.toString(), table, zone.zoneId(), name,
-        label, CHILD);
+        label, CHILD, conditionalWrites() ? "conditional" : "upsert");
   }
 
   @Override
   protected SwitchPlan.Builder resumer(InstantSource lockTime) {
-    return Route53LockedPlan.plan(Route53LockedPlan.router(viaProxy, zone.zoneId(), name, label),
+    return Route53LockedPlan.plan(Route53LockedPlan.router(viaProxy, zone.zoneId(), name, label, conditionalWrites()),
         Route53LockedPlan.lock(dynamo, table, lockTime), RESUMER);
   }
 
@@ -106,10 +112,12 @@ class Route53CrashResumeTest extends CrashResumeContractTest {
       if (!r.getMethod().getName().equals("POST") || !r.getUrl().matches(RRSET)) {
         continue;
       }
-      NodeList sets = FakeRoute53.parse(r.getBodyAsString()).getElementsByTagName("ResourceRecordSet");
-      for (int i = 0; i < sets.getLength(); i++) {
-        Element set = (Element) sets.item(i);
-        if ((label + "-green").equals(FakeRoute53.text(set, "SetIdentifier"))) {
+      NodeList changes = FakeRoute53.parse(r.getBodyAsString()).getElementsByTagName("Change");
+      for (int i = 0; i < changes.getLength(); i++) {
+        Element change = (Element) changes.item(i);
+        Element set = (Element) change.getElementsByTagName("ResourceRecordSet").item(0);
+        // a conditional write DELETEs the record as it was: only what it CREATEs (or UPSERTs) is written
+        if ((label + "-green").equals(FakeRoute53.text(set, "SetIdentifier")) && !"DELETE".equals(FakeRoute53.text(change, "Action"))) {
           weights.add(Integer.parseInt(FakeRoute53.text(set, "Weight")));
         }
       }
@@ -119,7 +127,10 @@ class Route53CrashResumeTest extends CrashResumeContractTest {
 
   @Override
   protected void holdBackTheReplyToTheHalfWayWrite() {
-    proxy.stubFor(post(urlPathMatching(RRSET)).atPriority(1).withRequestBody(containing("<Weight>50</Weight>"))
+    // the write of 50/50: an UPSERT or a CREATE with weight 50 (the stage after it DELETEs the records at 50)
+    proxy.stubFor(post(urlPathMatching(RRSET)).atPriority(1)
+        .withRequestBody(matching("(?s).*<Action>(UPSERT|CREATE)</Action><ResourceRecordSet>(?:(?!</ResourceRecordSet>).)*"
+            + "<Weight>50</Weight>.*"))
         .willReturn(aResponse().proxiedFrom(moto.toString()).withFixedDelay(120_000)));
   }
 

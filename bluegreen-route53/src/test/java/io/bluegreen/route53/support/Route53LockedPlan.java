@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
  *
  * <pre>{@code
  * java -cp <test classpath> io.bluegreen.route53.support.Route53LockedPlan <route53 endpoint> <dynamodb endpoint> <table>
- *     <zone id> <record name> <label> <owner>
+ *     <zone id> <record name> <label> <owner> [conditional]
  * }</pre>
  */
 public final class Route53LockedPlan {
@@ -53,10 +53,22 @@ public final class Route53LockedPlan {
    * @return the router every run uses
    */
   public static WeightedRecordRouter router(Route53Client route53, String zoneId, String name, String label) {
+    return router(route53, zoneId, name, label, false);
+  }
+
+  /**
+   * @param route53 the Route 53 client
+   * @param zoneId the hosted zone
+   * @param name the record name
+   * @param label the SetIdentifiers' prefix
+   * @param conditional whether the router is built with conditionalWrites(true)
+   * @return the router every run uses
+   */
+  public static WeightedRecordRouter router(Route53Client route53, String zoneId, String name, String label, boolean conditional) {
     Map<Environment, String> ids = new LinkedHashMap<>();
     ids.put(BLUE, label + "-blue");
     ids.put(GREEN, label + "-green");
-    return WeightedRecordRouter.builder(route53).hostedZoneId(zoneId).record(name, "A", ids).build();
+    return WeightedRecordRouter.builder(route53).hostedZoneId(zoneId).record(name, "A", ids).conditionalWrites(conditional).build();
   }
 
   /**
@@ -104,12 +116,14 @@ public final class Route53LockedPlan {
   /**
    * Runs the plan in real time.
    *
-   * @param args Route 53 endpoint, DynamoDB endpoint, table, zone id, record name, label, owner
+   * @param args Route 53 endpoint, DynamoDB endpoint, table, zone id, record name, label, owner, and
+   *     optionally "conditional" (the router built with conditionalWrites(true))
    */
   public static void main(String[] args) {
     try (Route53Client route53 = Route53Clients.create(URI.create(args[0]), null, Duration.ofSeconds(120));
         DynamoDbClient dynamo = dynamo(URI.create(args[1]))) {
-      SwitchPlan plan = plan(router(route53, args[3], args[4], args[5]), lock(dynamo, args[2], Clock.systemUTC()), args[6])
+      SwitchPlan plan = plan(router(route53, args[3], args[4], args[5],
+          args.length > 7 && args[7].equals("conditional")), lock(dynamo, args[2], Clock.systemUTC()), args[6])
           .listener(ChildJvm.progressPrinter(System.out)).build();
       ChildJvm.runAndReport(plan, System.out);
     }
