@@ -204,16 +204,21 @@ class WeightedRecordRouterWireMockTest {
     return new SlowCallFault(r -> r instanceof ChangeResourceRecordSetsRequest, true, Duration.ofMillis(400));
   }
 
-  @Test
-  void aWriteThatLandsButAnswersAfterTheCallTimeoutIsWrittenAgainWhenRetriedSoThatItsInsyncCanBeAwaited() {
-    records(100, 0, 60);
-    assertThat(router().current()).as("warm-up: load the SDK before calls with a 400 ms timeout").isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
-    // Route 53 applies the write, but its reply (with the change id) comes after the client gave up
+  /** Route 53 applies the first write marked by {@link #firstWriteTimesOut()}, but replies after the client gave up. */
+  private void theFirstMarkedWriteLandsButAnswersLate() {
     fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
         com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
         .withHeader(SlowCallFault.HEADER, com.github.tomakehurst.wiremock.client.WireMock.equalTo("1"))
         .inScenario("late").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("spent")
         .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers("route53-fake").withFixedDelay(3000)));
+  }
+
+  @Test
+  void aWriteThatLandsButAnswersAfterTheCallTimeoutIsWrittenAgainWhenRetriedSoThatItsInsyncCanBeAwaited() {
+    records(100, 0, 60);
+    assertThat(router().current()).as("warm-up: load the SDK before calls with a 400 ms timeout").isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
+    // Route 53 applies the write, but its reply (with the change id) comes after the client gave up
+    theFirstMarkedWriteLandsButAnswersLate();
     try (Route53Client impatient = Route53Clients.createWith(fake.endpoint(), Duration.ofSeconds(30), firstWriteTimesOut())) {
       WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
           .record(NAME, "A", ids("api")).build();
@@ -718,11 +723,7 @@ class WeightedRecordRouterWireMockTest {
   void aConditionalWriteThatLandsButGetsNoAnswerIsWrittenAgainUnchangedWhenRetried() {
     records(100, 0, 60);
     assertThat(router().current()).as("warm-up: load the SDK before calls with a 400 ms timeout").isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
-    fake.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
-        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(RRSET)).atPriority(1)
-        .withHeader(SlowCallFault.HEADER, com.github.tomakehurst.wiremock.client.WireMock.equalTo("1"))
-        .inScenario("late").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("spent")
-        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers("route53-fake").withFixedDelay(3000)));
+    theFirstMarkedWriteLandsButAnswersLate();
     try (Route53Client impatient = Route53Clients.createWith(fake.endpoint(), Duration.ofSeconds(30), firstWriteTimesOut())) {
       WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
           .record(NAME, "A", ids("api")).conditionalWrites(true).build();
