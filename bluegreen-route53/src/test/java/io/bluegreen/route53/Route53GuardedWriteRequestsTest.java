@@ -169,14 +169,14 @@ class Route53GuardedWriteRequestsTest {
     List<ResourceRecordSet> atStart = fleetZone.listAll();
 
     Spans spans = new Spans();
-    int[] rollbackStartsAt = {-1};
+    int[] verdictAt = {-1};
     SwitchResult r = SwitchPlan.builder().router(router).from(BLUE).to(GREEN)
         .schedule(StageSchedule.targetWeights(Duration.ofMinutes(5), 10, 50, 100))
         .gate(ScriptedGate.unhealthyDuringStage(3, "green broke")).gateInterval(Duration.ofMinutes(5))
         .lock(new InProcessRouteLock()).time(VirtualClock.create()).listener(e -> {
           spans.on(e);
-          if (e instanceof SwitchEvent.RollbackStarted) {
-            rollbackStartsAt[0] = counter.operations().size();
+          if (e instanceof SwitchEvent.GateChecked g && g.result().status() == io.bluegreen.core.GateResult.Status.UNHEALTHY) {
+            verdictAt[0] = counter.operations().size(); // the verdict
           }
         }).build().execute();
 
@@ -201,7 +201,7 @@ class Route53GuardedWriteRequestsTest {
       }
     }
     System.out.printf("Route 53 conditional writes, %d groups, changes answered %s, rollback: %s%n", groups, answered, spans.rollback);
-    assertThat(counter.operations().get(rollbackStartsAt[0])).as("the first request after the UNHEALTHY verdict")
+    assertThat(counter.operations().get(verdictAt[0])).as("the first request after the UNHEALTHY verdict")
         .isEqualTo("ChangeResourceRecordSets");
     assertThat(spans.rollback.get("ChangeResourceRecordSets")).isEqualTo(changesPerStage);
     assertThat(spans.rollback.getOrDefault("ListResourceRecordSets", 0L)).isEqualTo(pending ? listsPerRead : 0L);
