@@ -259,12 +259,12 @@ public final class AwsCliComparison {
         printRatio("(b2) same-work loop / java process", sameWork, javaProcess);
         System.out.println();
         WholeSwitchProcess.PlanTimes first = WholeSwitchProcess.PlanTimes.medianPerStage(firstPlans);
-        System.out.printf(Locale.ROOT, "first plan in a fresh JVM, per stage (median of %d processes): %s ms; in SDK calls: %s ms%n",
-            firstPlans.size(), ms(first.stageMs()), ms(first.inSdkMs()));
+        System.out.printf(Locale.ROOT, "first plan in a fresh JVM, per stage (median of %d processes): %s ms; in SDK calls: %s ms;"
+            + " outside them: %s ms%n", firstPlans.size(), ms(first.stageMs()), ms(first.inSdkMs()), ms(outsideSdk(first)));
         System.out.printf(Locale.ROOT, "  range over the processes, stage 1: %s ms; stages 2-5: %s ms%n",
             range(firstPlans, 0, 1), range(firstPlans, 1, 5));
-        System.out.printf(Locale.ROOT, "warm plan in one JVM (median of plans %d-%d):          %s ms; in SDK calls: %s ms%n",
-            WARM_PLANS / 2 + 1, WARM_PLANS, ms(warm.stageMs()), ms(warm.inSdkMs()));
+        System.out.printf(Locale.ROOT, "warm plan in one JVM (median of plans %d-%d):          %s ms; in SDK calls: %s ms;"
+            + " outside them: %s ms%n", WARM_PLANS / 2 + 1, WARM_PLANS, ms(warm.stageMs()), ms(warm.inSdkMs()), ms(outsideSdk(warm)));
       }
     }
   }
@@ -321,8 +321,16 @@ public final class AwsCliComparison {
         MotoRequestCount.total(slower.requests), MotoRequestCount.total(faster.requests));
   }
 
+  private static double[] outsideSdk(WholeSwitchProcess.PlanTimes p) {
+    double[] out = new double[p.stageMs().length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = p.stageMs()[i] - p.inSdkMs()[i];
+    }
+    return out;
+  }
+
   private static String ms(double[] values) {
-    return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v)).collect(Collectors.joining(" "));
+    return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(" "));
   }
 
   /** @return min-max over the processes of the mean stage time of stages [from, to) */
