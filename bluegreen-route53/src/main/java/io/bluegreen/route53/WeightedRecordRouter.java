@@ -24,6 +24,7 @@ import io.bluegreen.route53.internal.RecordReader.Key;
 import io.bluegreen.route53.internal.Route53Errors;
 import io.bluegreen.route53.internal.Route53Names;
 import io.bluegreen.route53.internal.WeightMath;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +36,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -226,10 +228,46 @@ public final class WeightedRecordRouter implements Router {
             + " changes (a DELETE and a CREATE per record) in one request, but " + limits + " cannot carry them: raise"
             + " maxChanges and maxResourceRecordElements to at least " + changes + ", or use conditionalWrites(false)");
       }
+      Optional<String> host = nonAwsEndpointHost(route53);
+      if (host.isPresent() && !b.endpointEnforcesExactDeletes) {
+        throw new InvalidConfigurationException("conditionalWrites(true) relies on Route 53 refusing a DELETE whose values"
+            + " differ from the record's, but the Route53Client's endpoint override points at " + host.get()
+            + ", not at Route 53 (*.amazonaws.com). An emulator may not refuse it: moto 5.2.5 deletes a weighted record by"
+            + " its SetIdentifier whatever its values, in every record group of the zone, so this mode would write over"
+            + " another writer and could delete other groups' records. Build the router without conditionalWrites(true)"
+            + " (the default reads before each write and is safe anywhere), or, if this endpoint enforces Route 53's"
+            + " ChangeBatch rules (a DELETE must match exactly; a request applies whole or not at all), say so with"
+            + " endpointEnforcesExactDeletes(true)");
+      }
     }
     this.routeId = b.routeId != null ? Checks.notBlank(b.routeId, "routeId") : defaultRouteId(zoneId, records);
     this.capabilities = RouterCapabilities.builder().weighted(true).maxEnvironments(environments.size())
         .writeGuard(conditionalWrites ? WriteGuard.CONDITIONAL : WriteGuard.READ_THEN_WRITE).build();
+  }
+
+  /** AWS's own endpoint domains (commercial, China, dual-stack and the isolated partitions). */
+  private static final List<String> AWS_ENDPOINT_DOMAINS =
+      List.of(".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov");
+
+  /**
+   * The host of the client's endpoint override when it is not one of AWS's own domains; empty when
+   * the client has no override, points at AWS, or cannot say (a mock or a hand-written client).
+   */
+  private static Optional<String> nonAwsEndpointHost(Route53Client route53) {
+    URI endpoint;
+    try {
+      var config = route53.serviceClientConfiguration();
+      endpoint = config == null ? null : config.endpointOverride().orElse(null);
+    } catch (UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+    if (endpoint == null) {
+      return Optional.empty();
+    }
+    String host = endpoint.getHost() == null ? "" : endpoint.getHost().toLowerCase(Locale.ROOT);
+    boolean aws = AWS_ENDPOINT_DOMAINS.stream().anyMatch(host::endsWith);
+    return aws ? Optional.empty() : Optional.of(host.isEmpty() ? "an endpoint with no host" : host
+        + (endpoint.getPort() >= 0 ? ":" + endpoint.getPort() : ""));
   }
 
   private static String defaultRouteId(String zoneId, List<WeightedRecord> records) {
@@ -983,6 +1021,7 @@ public final class WeightedRecordRouter implements Router {
     private boolean checkTargetHealth = true;
     private ChangeBatchLimits limits = ChangeBatchLimits.defaults();
     private boolean conditionalWrites;
+    private boolean endpointEnforcesExactDeletes;
     private String routeId;
 
     private Builder(Route53Client route53) {
@@ -1111,7 +1150,10 @@ public final class WeightedRecordRouter implements Router {
      *
      * <p>Use it against Route 53 itself. An emulator that does not enforce DELETE's exact match
      * (moto 5.2.5 deletes a weighted record by SetIdentifier whatever its values) loses the drift
-     * check in this mode: another writer's weights would be written over. IAM: the writes are
+     * check in this mode: another writer's weights would be written over. So {@link #build()}
+     * refuses it on a client whose endpoint override is not an AWS domain, unless {@link
+     * #endpointEnforcesExactDeletes(boolean) endpointEnforcesExactDeletes(true)} says that endpoint
+     * checks ChangeBatches as Route 53 does. IAM: the writes are
      * {@code CREATE} and {@code DELETE} actions, not {@code UPSERT} (see the module README).
      *
      * <pre>{@code
@@ -1126,6 +1168,32 @@ public final class WeightedRecordRouter implements Router {
      */
     public Builder conditionalWrites(boolean conditional) {
       this.conditionalWrites = conditional;
+      return this;
+    }
+
+    /**
+     * Says that the endpoint the Route53Client points at (its endpoint override) enforces Route 53's
+     * ChangeBatch rules — a DELETE must match the record's current values exactly, and a request
+     * applies whole or not at all — although it is not an AWS endpoint (default false). Without it,
+     * {@link #build()} refuses {@link #conditionalWrites(boolean) conditionalWrites(true)} on a
+     * client whose endpoint override is not an AWS domain, because an emulator that does not enforce
+     * those rules (moto 5.2.5) would let a conditional write delete and overwrite other writers'
+     * records. It has no effect without conditional writes or on a client pointing at AWS.
+     *
+     * <pre>{@code
+     * // a test endpoint that checks ChangeBatches as Route 53 does (this project's test moto)
+     * WeightedRecordRouter.builder(emulatorClient).hostedZoneId(zoneId)
+     *     .record("api.example.com", "A", blue, "api-blue", green, "api-green")
+     *     .conditionalWrites(true)
+     *     .endpointEnforcesExactDeletes(true)
+     *     .build();
+     * }</pre>
+     *
+     * @param enforces whether the overridden endpoint enforces Route 53's DELETE and all-or-nothing rules
+     * @return this builder
+     */
+    public Builder endpointEnforcesExactDeletes(boolean enforces) {
+      this.endpointEnforcesExactDeletes = enforces;
       return this;
     }
 

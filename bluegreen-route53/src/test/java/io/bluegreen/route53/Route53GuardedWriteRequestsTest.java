@@ -90,7 +90,7 @@ class Route53GuardedWriteRequestsTest {
     }
     zone.create(sets);
     fleetZone = zone;
-    return WeightedRecordRouter.builder(client).hostedZoneId(zone.zoneId()).records(records).conditionalWrites(conditional).build();
+    return WeightedRecordRouter.builder(client).hostedZoneId(zone.zoneId()).records(records).conditionalWrites(conditional).endpointEnforcesExactDeletes(true).build();
   }
 
   /** Requests by operation from StageStarted to StageVerified of each stage, and from RollbackStarted to RollbackCompleted. */

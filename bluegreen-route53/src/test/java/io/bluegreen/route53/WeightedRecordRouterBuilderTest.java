@@ -104,15 +104,44 @@ class WeightedRecordRouterBuilderTest {
     assertThat(plain.conditionalWrites()).isFalse();
     assertThat(plain.capabilities().writeGuard()).isEqualTo(WriteGuard.READ_THEN_WRITE);
     WeightedRecordRouter conditional = WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
-        .conditionalWrites(true).build();
+        .conditionalWrites(true).endpointEnforcesExactDeletes(true).build();
     assertThat(conditional.capabilities().writeGuard()).isEqualTo(WriteGuard.CONDITIONAL);
     // a group of two records is 4 changes (a DELETE and a CREATE each) that must go in one request
     assertThatThrownBy(() -> WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
-        .changeBatchLimits(ChangeBatchLimits.builder().maxChanges(3).build()).conditionalWrites(true).build())
+        .changeBatchLimits(ChangeBatchLimits.builder().maxChanges(3).build()).conditionalWrites(true)
+        .endpointEnforcesExactDeletes(true).build())
         .isInstanceOf(InvalidConfigurationException.class)
         .hasMessageContaining("4 changes (a DELETE and a CREATE per record) in one request")
         .hasMessageContaining("raise maxChanges and maxResourceRecordElements to at least 4, or use conditionalWrites(false)");
     WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
         .changeBatchLimits(ChangeBatchLimits.builder().maxChanges(3).build()).build(); // UPSERTs: 2 changes, fine
+  }
+
+  @Test
+  void conditionalWritesAreRefusedOnAnEndpointThatIsNotRoute53UnlessItIsSaidToCheckDeletes() {
+    // this client's endpoint override is 127.0.0.1:9, as a moto or another emulator's would be
+    assertThatThrownBy(() -> WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
+        .conditionalWrites(true).build())
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("points at 127.0.0.1:9, not at Route 53")
+        .hasMessageContaining("moto 5.2.5 deletes a weighted record by its SetIdentifier")
+        .hasMessageContaining("Build the router without conditionalWrites(true)")
+        .hasMessageContaining("endpointEnforcesExactDeletes(true)");
+    assertThat(counter.total()).isZero();
+    // the default mode is safe on any endpoint, and the acknowledgement alone changes nothing
+    assertThat(WeightedRecordRouter.builder(client).hostedZoneId("Z1").record("a.example.com", "A", ids())
+        .endpointEnforcesExactDeletes(true).build().capabilities().writeGuard()).isEqualTo(WriteGuard.READ_THEN_WRITE);
+    // Route 53's own endpoints, overridden or not, need no acknowledgement
+    for (String aws : new String[] {"https://route53.amazonaws.com", "https://route53.amazonaws.com.cn", "https://route53-fips.amazonaws.com"}) {
+      try (Route53Client atAws = Route53Clients.create(URI.create(aws), new RequestCounter())) {
+        assertThat(WeightedRecordRouter.builder(atAws).hostedZoneId("Z1").record("a.example.com", "A", ids())
+            .conditionalWrites(true).build().capabilities().writeGuard()).as(aws).isEqualTo(WriteGuard.CONDITIONAL);
+      }
+    }
+    try (Route53Client noOverride = Route53Client.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create()).build()) {
+      assertThat(WeightedRecordRouter.builder(noOverride).hostedZoneId("Z1").record("a.example.com", "A", ids())
+          .conditionalWrites(true).build().conditionalWrites()).isTrue();
+    }
   }
 }

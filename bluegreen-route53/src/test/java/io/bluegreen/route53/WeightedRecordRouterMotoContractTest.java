@@ -49,6 +49,7 @@ class WeightedRecordRouterMotoContractTest extends RouterContractTest {
         .hostedZoneId(zone.zoneId())
         .record(name, "A", Map.of(BLUE, "api-blue", GREEN, "api-green"))
         .conditionalWrites(conditionalWrites())
+        .endpointEnforcesExactDeletes(true) // the test moto checks ChangeBatches as Route 53 does (scripts/lib/moto_server.py)
         .build();
     return RouterFixture.of(router, BLUE, GREEN, counter::total, counter::writes, () -> {
       client.close();

@@ -565,7 +565,7 @@ class WeightedRecordRouterWireMockTest {
 
   private WeightedRecordRouter conditionalRouter() {
     return WeightedRecordRouter.builder(client).hostedZoneId(FakeRoute53.ZONE_ID).record(NAME, "A", ids("api"))
-        .conditionalWrites(true).build();
+        .conditionalWrites(true).endpointEnforcesExactDeletes(true).build();
   }
 
   /** Another writer, UPSERTing both records of api.example.com. */
@@ -699,7 +699,7 @@ class WeightedRecordRouterWireMockTest {
     WeightedRecordRouter router = WeightedRecordRouter.builder(client).hostedZoneId(FakeRoute53.ZONE_ID)
         .record("a.example.com", "A", ids("a")).record("b.example.com", "A", ids("b")).record("c.example.com", "A", ids("c"))
         .changeBatchLimits(ChangeBatchLimits.builder().maxResourceRecordElements(4).build()) // one group per request
-        .conditionalWrites(true).build();
+        .conditionalWrites(true).endpointEnforcesExactDeletes(true).build();
     assertThat(router.current()).isEqualTo(TrafficSplit.allTo(BLUE, GREEN));
     try (Route53Client other = Route53Clients.create(fake.endpoint(), null)) {
       other.changeResourceRecordSets(r -> r.hostedZoneId(FakeRoute53.ZONE_ID).changeBatch(b -> b.changes(
@@ -726,7 +726,7 @@ class WeightedRecordRouterWireMockTest {
     theFirstMarkedWriteLandsButAnswersLate();
     try (Route53Client impatient = Route53Clients.createWith(fake.endpoint(), Duration.ofSeconds(30), firstWriteTimesOut())) {
       WeightedRecordRouter router = WeightedRecordRouter.builder(impatient).hostedZoneId(FakeRoute53.ZONE_ID)
-          .record(NAME, "A", ids("api")).conditionalWrites(true).build();
+          .record(NAME, "A", ids("api")).conditionalWrites(true).endpointEnforcesExactDeletes(true).build();
       TrafficSplit from = TrafficSplit.allTo(BLUE, GREEN);
       TrafficSplit target = TrafficSplit.allTo(GREEN, BLUE);
       assertThat(router.current()).isEqualTo(from);
@@ -752,7 +752,7 @@ class WeightedRecordRouterWireMockTest {
     records(100, 0, 60);
     // 2 x 2 values of 10 characters, counted once for the DELETE and once for the CREATE: 40 characters > 30
     WeightedRecordRouter router = WeightedRecordRouter.builder(client).hostedZoneId(FakeRoute53.ZONE_ID).record(NAME, "A", ids("api"))
-        .changeBatchLimits(ChangeBatchLimits.builder().maxValueCharacters(30).build()).conditionalWrites(true).build();
+        .changeBatchLimits(ChangeBatchLimits.builder().maxValueCharacters(30).build()).conditionalWrites(true).endpointEnforcesExactDeletes(true).build();
 
     assertThatThrownBy(() -> router.preflight(TrafficSplit.allTo(GREEN, BLUE))).isInstanceOf(PreflightException.class)
         .hasMessageContaining("as a conditional write (a DELETE and a CREATE per record) does not fit in one request")

@@ -68,7 +68,7 @@ public final class Route53LockedPlan {
     Map<Environment, String> ids = new LinkedHashMap<>();
     ids.put(BLUE, label + "-blue");
     ids.put(GREEN, label + "-green");
-    return WeightedRecordRouter.builder(route53).hostedZoneId(zoneId).record(name, "A", ids).conditionalWrites(conditional).build();
+    return WeightedRecordRouter.builder(route53).hostedZoneId(zoneId).record(name, "A", ids).conditionalWrites(conditional).endpointEnforcesExactDeletes(true).build();
   }
 
   /**
